@@ -1,0 +1,131 @@
+/* frag-cli-common.c
+ *
+ * Copyright 2026 The Fragment Studio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "frag-cli"
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "frag-cli.h"
+#include "frag-errors.h"
+
+FragExitStatus
+frag_cli_exit_status_for_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FRAG_EXIT_FAILURE);
+
+  if (error->domain == FRAG_PROVIDER_ERROR)
+    {
+      switch ((FragProviderError)error->code)
+        {
+        case FRAG_PROVIDER_ERROR_NO_KEY:
+        case FRAG_PROVIDER_ERROR_AUTH:
+          return FRAG_EXIT_AUTH;
+        case FRAG_PROVIDER_ERROR_RATE_LIMITED:
+          return FRAG_EXIT_RATE_LIMIT;
+        case FRAG_PROVIDER_ERROR_BAD_OUTPUT:
+          return FRAG_EXIT_BAD_OUTPUT;
+        case FRAG_PROVIDER_ERROR_FAILED:
+        case FRAG_PROVIDER_ERROR_MODEL_NOT_FOUND:
+        case FRAG_PROVIDER_ERROR_BAD_REQUEST:
+        case FRAG_PROVIDER_ERROR_OVERLOADED:
+        case FRAG_PROVIDER_ERROR_SERVER:
+        case FRAG_PROVIDER_ERROR_NETWORK:
+        case FRAG_PROVIDER_ERROR_STALLED:
+        default:
+          return FRAG_EXIT_NETWORK;
+        }
+    }
+
+  if (error->domain == FRAG_SANDBOX_ERROR)
+    {
+      switch ((FragSandboxError)error->code)
+        {
+        case FRAG_SANDBOX_ERROR_AUTH:
+          return FRAG_EXIT_AUTH;
+        case FRAG_SANDBOX_ERROR_RATE_LIMITED:
+          return FRAG_EXIT_RATE_LIMIT;
+        case FRAG_SANDBOX_ERROR_NETWORK:
+          return FRAG_EXIT_NETWORK;
+        default:
+          return FRAG_EXIT_SANDBOX;
+        }
+    }
+
+  if (error->domain == FRAG_FRAGMENT_ERROR || error->domain == FRAG_PARTIAL_JSON_ERROR)
+    return FRAG_EXIT_BAD_OUTPUT;
+
+  if (error->domain == G_OPTION_ERROR)
+    return FRAG_EXIT_USAGE;
+
+  return FRAG_EXIT_FAILURE;
+}
+
+/* One line, whatever the message holds: the contract is that the last line on stderr
+ * is the human error, so embedded newlines (a provider's multi-line body) are folded. */
+static void
+print_error_line (const char *message)
+{
+  g_autofree char *line = g_strdup (message != NULL ? message : "unknown error");
+
+  g_strdelimit (line, "\r\n", ' ');
+  fflush (stdout);
+  fprintf (stderr, "frag: %s\n", line);
+  fflush (stderr);
+}
+
+int
+frag_cli_report_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FRAG_EXIT_FAILURE);
+
+  print_error_line (error->message);
+  return frag_cli_exit_status_for_error (error);
+}
+
+int
+frag_cli_usage_error (const char *format,
+                      ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  line = g_strdup_printf ("%s (see 'frag --help')", message);
+  print_error_line (line);
+  return FRAG_EXIT_USAGE;
+}
+
+gboolean
+frag_cli_parse_options (GOptionContext   *context,
+                        int              *argc,
+                        char           ***argv,
+                        int              *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = frag_cli_usage_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+frag_cli_db_path (const char *db_option)
+{
+  if (db_option != NULL && *db_option != '\0')
+    return g_strdup (db_option);
+  return g_build_filename (g_get_user_data_dir (), "fragment-studio", "history.db", NULL);
+}

@@ -1,0 +1,12 @@
+/* frag-model-catalog.c
+ *
+ * Copyright 2026 The Fragment Studio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "frag-model-catalog"
+
+#include "config.h"
+
+#include "frag-model-catalog.h"

@@ -1,0 +1,12 @@
+/* frag-preview-policy.c
+ *
+ * Copyright 2026 The Fragment Studio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "frag-preview-policy"
+
+#include "config.h"
+
+#include "frag-preview-policy.h"

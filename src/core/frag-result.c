@@ -1,0 +1,12 @@
+/* frag-result.c
+ *
+ * Copyright 2026 The Fragment Studio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "frag-result"
+
+#include "config.h"
+
+#include "frag-result.h"

@@ -1,0 +1,12 @@
+/* frag-template-catalog.c
+ *
+ * Copyright 2026 The Fragment Studio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "frag-template-catalog"
+
+#include "config.h"
+
+#include "frag-template-catalog.h"

@@ -1,0 +1,12 @@
+/* frag-port-probe.c
+ *
+ * Copyright 2026 The Fragment Studio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "frag-port-probe"
+
+#include "config.h"
+
+#include "frag-port-probe.h"
