@@ -37,5 +37,5 @@ xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- sh -u -c '
   kill $kr; wait $kr 2>/dev/null || true
   exit $rc' || status=$?
 
-/usr/bin/python3 build-aux/test-summary.py build build-asan
+/usr/bin/python3 build-aux/test-summary.py build build-asan || status=${status:-1}
 exit "${status:-0}"

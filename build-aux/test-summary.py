@@ -23,3 +23,4 @@ line = f"tests: {passed} passed, {failed} failed"
 if skipped:
     line += f", {skipped} skipped"
 print(line)
+sys.exit(1 if failed or passed == 0 else 0)
