@@ -10,7 +10,7 @@ PACKAGES="
   gettext desktop-file-utils appstream-util appstream
   xvfb xauth dbus gnome-keyring libsecret-tools at-spi2-core
   bubblewrap imagemagick python3 python3-numpy python3-pandas python3-matplotlib
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev curl
 "
 
 missing=""

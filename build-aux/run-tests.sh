@@ -23,7 +23,9 @@ export GSETTINGS_BACKEND=memory
 unset WAYLAND_DISPLAY
 # Sanitizers: abort on the first UBSan report; leaks from system libraries are suppressed
 # narrowly in build-aux/lsan.supp (each line says why).
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
+# fast_unwind_on_malloc=0: Debian's GLib has no frame pointers, so the fast unwinder stops at
+# g_malloc and the lsan.supp function names could never match.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:fast_unwind_on_malloc=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$ROOT/build-aux/lsan.supp:print_suppressions=0"
 
