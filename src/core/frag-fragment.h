@@ -50,6 +50,9 @@ FragFragment       *frag_fragment_new_from_data                    (const char  
                                                                     gssize         length,
                                                                     GError       **error);
 FragFragment       *frag_fragment_copy                             (FragFragment  *self);
+/* Same fields, same values (and the same fields unset). */
+gboolean            frag_fragment_equal                            (FragFragment  *a,
+                                                                    FragFragment  *b);
 /* The fragment JSON of DESIGN.md: all ten fields in schema order (port as number or
  * null), plus `files` when the fragment has them. */
 JsonNode           *frag_fragment_to_json_node                     (FragFragment  *self);

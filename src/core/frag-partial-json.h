@@ -20,8 +20,11 @@ G_BEGIN_DECLS
  * its state between chunks and never re-reads what it has seen: the total cost over a
  * stream is linear in its length.
  *
- * Model sloppiness is accepted: prose or a ```json fence before the object, and any
- * trailing text after its closing brace (ignored).
+ * Model sloppiness is accepted: prose or a ```json fence before the object (the first
+ * '{' starts it), and any trailing text after its closing brace (ignored). Inside the
+ * object the grammar is strict JSON: no trailing commas, comments, single quotes, raw
+ * control characters or invalid UTF-8 in strings. Lone surrogate escapes and \u0000
+ * decode to U+FFFD, so every string is valid, NUL-free UTF-8.
  */
 typedef struct _FragPartialJson FragPartialJson;
 
@@ -44,7 +47,18 @@ gboolean         frag_partial_json_is_complete        (FragPartialJson  *self);
  * consumer throttled to the frame clock can tell whether to redraw. */
 guint64          frag_partial_json_get_serial         (FragPartialJson  *self);
 
-/* Top-level fields in the order they appeared (a field being written included). */
+/* Bytes of input taken so far: everything fed, until the object is complete; then the
+ * offset just past its closing brace (what follows is trailing text, ignored). */
+guint64          frag_partial_json_get_bytes_consumed (FragPartialJson  *self);
+/* Where the object lies in the input fed so far: the offset of its opening brace and the
+ * bytes consumed (one past the closing brace once complete). FALSE before the '{'. */
+gboolean         frag_partial_json_get_object_range   (FragPartialJson  *self,
+                                                       guint64          *start,
+                                                       guint64          *end);
+
+/* Top-level fields in the order they appeared (a field being written included: a field
+ * appears when its value starts). A repeated key keeps its first place and takes the
+ * last value, as in json-glib. */
 guint            frag_partial_json_get_n_fields       (FragPartialJson  *self);
 const char      *frag_partial_json_get_field_name     (FragPartialJson  *self,
                                                        guint             index);
@@ -64,7 +78,8 @@ const char      *frag_partial_json_get_string         (FragPartialJson  *self,
 JsonNode        *frag_partial_json_get_node           (FragPartialJson  *self,
                                                        const char       *name);
 /* The object as it stands: complete fields as they are, the field being written with its
- * partial value (a string's prefix, an array's complete elements). A new node; its cost
+ * partial value (a string's prefix, an array's or object's complete elements and its open
+ * containers as read so far). A number or literal still being read is left out. A new node; its cost
  * is proportional to the object's size, so call it at frame rate, not per chunk. */
 JsonNode        *frag_partial_json_dup_object         (FragPartialJson  *self);
 

@@ -49,7 +49,10 @@ G_DECLARE_FINAL_TYPE (FragTemplateCatalog, frag_template_catalog, FRAG, TEMPLATE
 FragTemplateCatalog *frag_template_catalog_new_builtin (void);
 /* Built-ins merged with user_file (NULL: $XDG_CONFIG_HOME/fragment-studio/templates.json).
  * A missing user file is fine. A bad one is not fatal: the built-ins are returned and
- * *user_file_error says what was wrong (file, and which entry/field). */
+ * *user_file_error (G_IO_ERROR) says what was wrong (file, and which entry/field). The
+ * file format, Fragments' object keyed by id plus our run fields, is described at the
+ * top of frag-template-catalog.c. Reads the (small) file synchronously: call it at
+ * startup. */
 FragTemplateCatalog *frag_template_catalog_new         (const char           *user_file,
                                                         GError              **user_file_error);
 FragTemplate        *frag_template_catalog_lookup      (FragTemplateCatalog  *self,
