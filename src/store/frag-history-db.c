@@ -1,0 +1,1086 @@
+/* frag-history-db.c
+ *
+ * Copyright 2026 The Fragment Studio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "frag-history-db"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "frag-errors.h"
+#include "frag-fts-query.h"
+#include "frag-history-blobs.h"
+#include "frag-history-db-private.h"
+#include "frag-history-index.h"
+
+/* Helpers shared by the store's files */
+
+void
+_frag_history_db_set_error (FragHistoryDb  *db,
+                            int             rc,
+                            GError        **error,
+                            const char     *what)
+{
+  int code;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      code = FRAG_HISTORY_ERROR_CORRUPT;
+      break;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      code = FRAG_HISTORY_ERROR_IO;
+      break;
+    default:
+      code = FRAG_HISTORY_ERROR_FAILED;
+    }
+  g_set_error (error, FRAG_HISTORY_ERROR, code, "%s: %s", what,
+               db != NULL && db->handle != NULL ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc));
+}
+
+sqlite3_stmt *
+_frag_history_db_prepare (FragHistoryDb  *db,
+                          const char     *sql,
+                          GError        **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (db->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not query the history");
+      return NULL;
+    }
+  g_hash_table_insert (db->statements, (gpointer)sql, stmt);
+  return stmt;
+}
+
+gboolean
+_frag_history_db_exec (FragHistoryDb  *db,
+                       const char     *sql,
+                       GError        **error)
+{
+  int rc = sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not update the history");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_frag_history_db_step_done (FragHistoryDb  *db,
+                            sqlite3_stmt   *stmt,
+                            GError        **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not write to the history");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  /* Reset now so the statement holds no read lock until its next use. */
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gboolean
+_frag_history_db_begin (FragHistoryDb  *db,
+                        gboolean       *owned,
+                        GError        **error)
+{
+  *owned = FALSE;
+  if (!sqlite3_get_autocommit (db->handle))
+    return TRUE;
+  /* IMMEDIATE takes the write lock up front, so another process (the frag CLI while the
+   * app runs) makes us wait through busy_timeout instead of failing mid-transaction. */
+  if (!_frag_history_db_exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  *owned = TRUE;
+  return TRUE;
+}
+
+gboolean
+_frag_history_db_end (FragHistoryDb  *db,
+                      gboolean        owned,
+                      gboolean        ok,
+                      GError        **error)
+{
+  if (!owned)
+    return ok;
+  if (ok)
+    {
+      if (_frag_history_db_exec (db, "COMMIT", error))
+        return TRUE;
+    }
+  /* Best effort: the error that made us roll back is the one to report. */
+  sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+void
+_frag_history_bind_text (sqlite3_stmt *stmt,
+                         int           index,
+                         const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+const char *
+_frag_history_column_text (sqlite3_stmt *stmt,
+                           int           column)
+{
+  return (const char *)sqlite3_column_text (stmt, column);
+}
+
+const char *
+frag_history_db_get_path (FragHistoryDb *db)
+{
+  g_return_val_if_fail (db != NULL, NULL);
+  return db->path;
+}
+
+gboolean
+frag_history_db_begin (FragHistoryDb  *db,
+                       GError        **error)
+{
+  return _frag_history_db_exec (db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+frag_history_db_commit (FragHistoryDb  *db,
+                        GError        **error)
+{
+  return _frag_history_db_exec (db, "COMMIT", error);
+}
+
+static gboolean
+set_not_found (GError     **error,
+               const char  *what,
+               gint64       id)
+{
+  g_set_error (error, FRAG_HISTORY_ERROR, FRAG_HISTORY_ERROR_NOT_FOUND,
+               "No %s with id %" G_GINT64_FORMAT " in the history", what, id);
+  return FALSE;
+}
+
+/* Every write to a conversation moves it to the top of the list. */
+static gboolean
+touch_conversation (FragHistoryDb  *db,
+                    gint64          conversation_id,
+                    gint64          now,
+                    GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _frag_history_db_prepare (db, "UPDATE conversations SET updated = ?2 WHERE id = ?1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (!_frag_history_db_step_done (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (db->handle) == 0)
+    return set_not_found (error, "conversation", conversation_id);
+  return TRUE;
+}
+
+guint
+frag_history_db_interrupt_streaming (FragHistoryDb  *db,
+                                     gint64          now,
+                                     GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "UPDATE messages SET state = 'interrupted', updated = ?1 "
+                                         "WHERE state = 'streaming'", error)))
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, now);
+  if (!_frag_history_db_step_done (db, stmt, error))
+    return 0;
+  return (guint)sqlite3_changes (db->handle);
+}
+
+gint64
+frag_history_db_create_conversation (FragHistoryDb  *db,
+                                     const char     *title,
+                                     const char     *model,
+                                     const char     *template_id,
+                                     gint64          now,
+                                     GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean owned;
+  gboolean ok;
+  gint64 id = 0;
+
+  if (!_frag_history_db_begin (db, &owned, error))
+    return 0;
+  ok = (stmt = _frag_history_db_prepare (db,
+                                         "INSERT INTO conversations (title, model, template, created, updated) "
+                                         "VALUES (?1, ?2, ?3, ?4, ?4)", error)) != NULL;
+  if (ok)
+    {
+      _frag_history_bind_text (stmt, 1, title != NULL ? title : "");
+      _frag_history_bind_text (stmt, 2, model);
+      _frag_history_bind_text (stmt, 3, template_id);
+      sqlite3_bind_int64 (stmt, 4, now);
+      ok = _frag_history_db_step_done (db, stmt, error);
+    }
+  if (ok)
+    {
+      id = sqlite3_last_insert_rowid (db->handle);
+      ok = _frag_history_index_conversation (db, id, title, error);
+    }
+  if (!_frag_history_db_end (db, owned, ok, error))
+    return 0;
+  return id;
+}
+
+static gboolean
+insert_attachments (FragHistoryDb  *db,
+                    gint64          message_id,
+                    GPtrArray      *attachments,
+                    GError        **error)
+{
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    {
+      FragAttachment *attachment = g_ptr_array_index (attachments, i);
+      sqlite3_stmt *stmt;
+      gint64 blob_id;
+
+      if ((blob_id = _frag_history_blobs_put (db, attachment->mime_type, attachment->data, error)) == 0)
+        return FALSE;
+      if (!(stmt = _frag_history_db_prepare (db,
+                                             "INSERT INTO message_attachments (message_id, position, blob_id) "
+                                             "VALUES (?1, ?2, ?3)", error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, message_id);
+      sqlite3_bind_int (stmt, 2, (int)i);
+      sqlite3_bind_int64 (stmt, 3, blob_id);
+      if (!_frag_history_db_step_done (db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gint64
+frag_history_db_append_message (FragHistoryDb     *db,
+                                gint64             conversation_id,
+                                FragMessageRole    role,
+                                FragMessageState   state,
+                                const char        *text,
+                                const char        *model,
+                                GPtrArray         *attachments,
+                                gint64             now,
+                                GError           **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean owned;
+  gboolean ok;
+  gint64 id = 0;
+
+  if (!_frag_history_db_begin (db, &owned, error))
+    return 0;
+  ok = touch_conversation (db, conversation_id, now, error)
+       && (stmt = _frag_history_db_prepare (db,
+                                            "INSERT INTO messages (conversation_id, role, state, text, model, "
+                                            "                      created, updated) "
+                                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)", error)) != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, conversation_id);
+      _frag_history_bind_text (stmt, 2, frag_message_role_to_string (role));
+      _frag_history_bind_text (stmt, 3, frag_message_state_to_string (state));
+      _frag_history_bind_text (stmt, 4, text != NULL ? text : "");
+      _frag_history_bind_text (stmt, 5, model);
+      sqlite3_bind_int64 (stmt, 6, now);
+      ok = _frag_history_db_step_done (db, stmt, error);
+    }
+  if (ok)
+    {
+      id = sqlite3_last_insert_rowid (db->handle);
+      ok = insert_attachments (db, id, attachments, error)
+           && _frag_history_index_message (db, id, conversation_id, text, error);
+    }
+  if (!_frag_history_db_end (db, owned, ok, error))
+    return 0;
+  return id;
+}
+
+/* The conversation of a message, or 0 with NOT_FOUND. */
+static gint64
+message_conversation (FragHistoryDb  *db,
+                      gint64          message_id,
+                      GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 conversation_id;
+  int rc;
+
+  if (!(stmt = _frag_history_db_prepare (db, "SELECT conversation_id FROM messages WHERE id = ?1", error)))
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      set_not_found (error, "message", message_id);
+      return 0;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not read a message");
+      return 0;
+    }
+  conversation_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return conversation_id;
+}
+
+gboolean
+frag_history_db_checkpoint_message (FragHistoryDb  *db,
+                                    gint64          message_id,
+                                    const char     *text,
+                                    const char     *fragment_json,
+                                    gint64          now,
+                                    GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 conversation_id = 0;
+  gboolean owned;
+  gboolean ok;
+  gboolean updated = FALSE;
+
+  if (!_frag_history_db_begin (db, &owned, error))
+    return FALSE;
+  ok = (stmt = _frag_history_db_prepare (db,
+                                         "UPDATE messages SET text = ?2, fragment = ?3, updated = ?4 "
+                                         "WHERE id = ?1 AND state = 'streaming' "
+                                         "RETURNING conversation_id", error)) != NULL;
+  if (ok)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, message_id);
+      _frag_history_bind_text (stmt, 2, text != NULL ? text : "");
+      _frag_history_bind_text (stmt, 3, fragment_json);
+      sqlite3_bind_int64 (stmt, 4, now);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          conversation_id = sqlite3_column_int64 (stmt, 0);
+          updated = TRUE;
+          rc = sqlite3_step (stmt);
+        }
+      if (rc != SQLITE_DONE)
+        {
+          _frag_history_db_set_error (db, rc, error, "Could not save the streaming message");
+          ok = FALSE;
+        }
+      sqlite3_reset (stmt);
+    }
+  if (ok && updated)
+    ok = _frag_history_index_message (db, message_id, conversation_id, text, error);
+  if (!_frag_history_db_end (db, owned, ok, error))
+    return FALSE;
+  return updated;
+}
+
+gboolean
+frag_history_db_finish_message (FragHistoryDb     *db,
+                                gint64             message_id,
+                                FragMessageState   state,
+                                const char        *text,
+                                const char        *fragment_json,
+                                const char        *error_message,
+                                FragTokenUsage     usage,
+                                gint64             now,
+                                GError           **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 conversation_id;
+  gboolean owned;
+  gboolean ok;
+
+  if (!_frag_history_db_begin (db, &owned, error))
+    return FALSE;
+  ok = (conversation_id = message_conversation (db, message_id, error)) != 0
+       && (stmt = _frag_history_db_prepare (db,
+                                            "UPDATE messages SET state = ?2, text = coalesce (?3, text), "
+                                            "  fragment = coalesce (?4, fragment), error_message = ?5, "
+                                            "  input_tokens = ?6, output_tokens = ?7, updated = ?8 "
+                                            "WHERE id = ?1 RETURNING text", error)) != NULL;
+  if (ok)
+    {
+      g_autofree char *final_text = NULL;
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, message_id);
+      _frag_history_bind_text (stmt, 2, frag_message_state_to_string (state));
+      _frag_history_bind_text (stmt, 3, text);
+      _frag_history_bind_text (stmt, 4, fragment_json);
+      _frag_history_bind_text (stmt, 5, error_message);
+      if (usage.input_tokens >= 0)
+        sqlite3_bind_int64 (stmt, 6, usage.input_tokens);
+      if (usage.output_tokens >= 0)
+        sqlite3_bind_int64 (stmt, 7, usage.output_tokens);
+      sqlite3_bind_int64 (stmt, 8, now);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          final_text = g_strdup (_frag_history_column_text (stmt, 0));
+          rc = sqlite3_step (stmt);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _frag_history_db_set_error (db, rc, error, "Could not save the message");
+          ok = FALSE;
+        }
+      ok = ok
+           && _frag_history_index_message (db, message_id, conversation_id, final_text, error)
+           && touch_conversation (db, conversation_id, now, error);
+    }
+  return _frag_history_db_end (db, owned, ok, error);
+}
+
+gint64
+frag_history_db_add_version (FragHistoryDb      *db,
+                             gint64              conversation_id,
+                             gint64              message_id,
+                             gint64              parent_id,
+                             FragVersionOrigin   origin,
+                             const char         *fragment_json,
+                             gint64              now,
+                             GError            **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean owned;
+  gboolean ok;
+  gint64 id = 0;
+
+  if (!_frag_history_db_begin (db, &owned, error))
+    return 0;
+  ok = touch_conversation (db, conversation_id, now, error)
+       && (stmt = _frag_history_db_prepare (db,
+                                            "INSERT INTO fragment_versions (conversation_id, message_id, parent_id, "
+                                            "                               origin, fragment, created) "
+                                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error)) != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, conversation_id);
+      if (message_id > 0)
+        sqlite3_bind_int64 (stmt, 2, message_id);
+      if (parent_id > 0)
+        sqlite3_bind_int64 (stmt, 3, parent_id);
+      _frag_history_bind_text (stmt, 4, frag_version_origin_to_string (origin));
+      _frag_history_bind_text (stmt, 5, fragment_json != NULL ? fragment_json : "{}");
+      sqlite3_bind_int64 (stmt, 6, now);
+      ok = _frag_history_db_step_done (db, stmt, error);
+      /* A message or parent id that does not exist fails the foreign key. */
+      if (!ok && sqlite3_extended_errcode (db->handle) == SQLITE_CONSTRAINT_FOREIGNKEY)
+        {
+          g_clear_error (error);
+          g_set_error (error, FRAG_HISTORY_ERROR, FRAG_HISTORY_ERROR_NOT_FOUND,
+                       "The message or parent version of this fragment is not in the history");
+        }
+    }
+  if (ok)
+    {
+      id = sqlite3_last_insert_rowid (db->handle);
+      ok = _frag_history_index_version (db, id, conversation_id, message_id, fragment_json, error);
+    }
+  if (!_frag_history_db_end (db, owned, ok, error))
+    return 0;
+  return id;
+}
+
+gint64
+frag_history_db_add_result (FragHistoryDb  *db,
+                            gint64          version_id,
+                            const char     *result_json,
+                            gint64          now,
+                            GError        **error)
+{
+  g_autoptr(GArray) blob_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *stored = NULL;
+  sqlite3_stmt *stmt;
+  gint64 conversation_id = 0;
+  gint64 message_id = 0;
+  gboolean owned;
+  gboolean ok;
+  gint64 id = 0;
+  int rc;
+
+  if (!_frag_history_db_begin (db, &owned, error))
+    return 0;
+
+  ok = (stmt = _frag_history_db_prepare (db,
+                                         "SELECT conversation_id, coalesce (message_id, 0) "
+                                         "FROM fragment_versions WHERE id = ?1", error)) != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, version_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          conversation_id = sqlite3_column_int64 (stmt, 0);
+          message_id = sqlite3_column_int64 (stmt, 1);
+        }
+      else if (rc == SQLITE_DONE)
+        ok = set_not_found (error, "fragment version", version_id);
+      else
+        {
+          _frag_history_db_set_error (db, rc, error, "Could not read a fragment version");
+          ok = FALSE;
+        }
+      sqlite3_reset (stmt);
+    }
+
+  ok = ok
+       && (stored = _frag_history_blobs_deflate_result (db, result_json, blob_ids, error)) != NULL
+       && touch_conversation (db, conversation_id, now, error)
+       && (stmt = _frag_history_db_prepare (db,
+                                            "INSERT INTO execution_results (version_id, result, created) "
+                                            "VALUES (?1, ?2, ?3)", error)) != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, version_id);
+      _frag_history_bind_text (stmt, 2, stored);
+      sqlite3_bind_int64 (stmt, 3, now);
+      ok = _frag_history_db_step_done (db, stmt, error);
+    }
+  if (ok)
+    id = sqlite3_last_insert_rowid (db->handle);
+  for (guint i = 0; ok && i < blob_ids->len; i++)
+    {
+      ok = (stmt = _frag_history_db_prepare (db,
+                                             "INSERT OR IGNORE INTO result_blobs (result_id, blob_id) "
+                                             "VALUES (?1, ?2)", error)) != NULL;
+      if (ok)
+        {
+          sqlite3_bind_int64 (stmt, 1, id);
+          sqlite3_bind_int64 (stmt, 2, g_array_index (blob_ids, gint64, i));
+          ok = _frag_history_db_step_done (db, stmt, error);
+        }
+    }
+  ok = ok && _frag_history_index_result (db, id, conversation_id, message_id, result_json, error);
+  if (!_frag_history_db_end (db, owned, ok, error))
+    return 0;
+  return id;
+}
+
+gboolean
+frag_history_db_set_sandbox (FragHistoryDb  *db,
+                             gint64          conversation_id,
+                             const char     *backend,
+                             const char     *sandbox_id,
+                             gint64          now,
+                             GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "UPDATE conversations SET sandbox_backend = ?2, sandbox_id = ?3, "
+                                         "  updated = ?4 WHERE id = ?1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  _frag_history_bind_text (stmt, 2, backend);
+  _frag_history_bind_text (stmt, 3, sandbox_id);
+  sqlite3_bind_int64 (stmt, 4, now);
+  if (!_frag_history_db_step_done (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (db->handle) == 0)
+    return set_not_found (error, "conversation", conversation_id);
+  return TRUE;
+}
+
+gboolean
+frag_history_db_rename_conversation (FragHistoryDb  *db,
+                                     gint64          conversation_id,
+                                     const char     *title,
+                                     gint64          now,
+                                     GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean owned;
+  gboolean ok;
+
+  if (!_frag_history_db_begin (db, &owned, error))
+    return FALSE;
+  ok = (stmt = _frag_history_db_prepare (db,
+                                         "UPDATE conversations SET title = ?2, updated = ?3 WHERE id = ?1",
+                                         error)) != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, conversation_id);
+      _frag_history_bind_text (stmt, 2, title != NULL ? title : "");
+      sqlite3_bind_int64 (stmt, 3, now);
+      ok = _frag_history_db_step_done (db, stmt, error);
+    }
+  if (ok && sqlite3_changes (db->handle) == 0)
+    ok = set_not_found (error, "conversation", conversation_id);
+  ok = ok && _frag_history_index_conversation (db, conversation_id, title, error);
+  return _frag_history_db_end (db, owned, ok, error);
+}
+
+gboolean
+frag_history_db_delete_conversation (FragHistoryDb  *db,
+                                     gint64          conversation_id,
+                                     GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean owned;
+  gboolean ok;
+
+  if (!_frag_history_db_begin (db, &owned, error))
+    return FALSE;
+  ok = _frag_history_index_remove_conversation (db, conversation_id, error)
+       && (stmt = _frag_history_db_prepare (db, "DELETE FROM conversations WHERE id = ?1", error)) != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, conversation_id);
+      ok = _frag_history_db_step_done (db, stmt, error);
+    }
+  if (ok && sqlite3_changes (db->handle) == 0)
+    ok = set_not_found (error, "conversation", conversation_id);
+  /* Messages, versions, results and their blob links go by ON DELETE CASCADE; the
+   * blobs nothing links to any more go here. */
+  ok = ok && _frag_history_blobs_collect (db, error);
+  return _frag_history_db_end (db, owned, ok, error);
+}
+
+/* Loading */
+
+#define CONVERSATION_COLUMNS \
+  "id, title, model, template, sandbox_backend, sandbox_id, created, updated"
+
+static FragConversationInfo *
+conversation_from_row (sqlite3_stmt *stmt)
+{
+  return frag_conversation_info_new (sqlite3_column_int64 (stmt, 0),
+                                     _frag_history_column_text (stmt, 1),
+                                     _frag_history_column_text (stmt, 2),
+                                     _frag_history_column_text (stmt, 3),
+                                     _frag_history_column_text (stmt, 4),
+                                     _frag_history_column_text (stmt, 5),
+                                     sqlite3_column_int64 (stmt, 6),
+                                     sqlite3_column_int64 (stmt, 7));
+}
+
+static FragConversationInfo *
+load_conversation_info (FragHistoryDb  *db,
+                        gint64          conversation_id,
+                        GError        **error)
+{
+  FragConversationInfo *info;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "SELECT " CONVERSATION_COLUMNS " FROM conversations WHERE id = ?1",
+                                         error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      set_not_found (error, "conversation", conversation_id);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not read a conversation");
+      return NULL;
+    }
+  info = conversation_from_row (stmt);
+  sqlite3_reset (stmt);
+  return info;
+}
+
+static GPtrArray *
+load_attachments (FragHistoryDb  *db,
+                  gint64          message_id,
+                  GError        **error)
+{
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify)frag_attachment_free);
+  g_autoptr(GArray) blob_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "SELECT blob_id FROM message_attachments WHERE message_id = ?1 "
+                                         "ORDER BY position", error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 blob_id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (blob_ids, blob_id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not read a message's attachments");
+      return NULL;
+    }
+
+  for (guint i = 0; i < blob_ids->len; i++)
+    {
+      g_autofree char *mime_type = NULL;
+      g_autoptr(GBytes) data = _frag_history_blobs_get (db, g_array_index (blob_ids, gint64, i),
+                                                        &mime_type, error);
+
+      if (data == NULL)
+        return NULL;
+      g_ptr_array_add (attachments, frag_attachment_new (mime_type != NULL ? mime_type : "application/octet-stream",
+                                                         data));
+    }
+  return g_steal_pointer (&attachments);
+}
+
+static GPtrArray *
+load_messages (FragHistoryDb  *db,
+               gint64          conversation_id,
+               GError        **error)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) has_attachments = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "SELECT m.id, m.role, m.state, m.text, m.fragment, m.model, m.error_message, "
+                                         "  coalesce (m.input_tokens, -1), coalesce (m.output_tokens, -1), "
+                                         "  m.created, m.updated, "
+                                         "  EXISTS (SELECT 1 FROM message_attachments a WHERE a.message_id = m.id) "
+                                         "FROM messages m WHERE m.conversation_id = ?1 ORDER BY m.id", error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FragMessageRole role = FRAG_MESSAGE_ROLE_USER;
+      FragMessageState state = FRAG_MESSAGE_STATE_COMPLETE;
+      FragTokenUsage usage = { sqlite3_column_int64 (stmt, 7), sqlite3_column_int64 (stmt, 8) };
+      gboolean attached = sqlite3_column_int (stmt, 11) != 0;
+
+      frag_message_role_from_string (_frag_history_column_text (stmt, 1), &role);
+      frag_message_state_from_string (_frag_history_column_text (stmt, 2), &state);
+      g_ptr_array_add (messages,
+                       frag_stored_message_new (sqlite3_column_int64 (stmt, 0), conversation_id, role, state,
+                                                _frag_history_column_text (stmt, 3),
+                                                _frag_history_column_text (stmt, 4),
+                                                _frag_history_column_text (stmt, 5),
+                                                _frag_history_column_text (stmt, 6),
+                                                usage,
+                                                NULL,
+                                                sqlite3_column_int64 (stmt, 9),
+                                                sqlite3_column_int64 (stmt, 10)));
+      g_array_append_val (has_attachments, attached);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not read the messages");
+      return NULL;
+    }
+
+  /* Attachments are read once the message query is done: the nested queries would
+   * otherwise interleave with its steps. */
+  for (guint i = 0; i < messages->len; i++)
+    {
+      FragStoredMessage *message = g_ptr_array_index (messages, i);
+      g_autoptr(GPtrArray) attachments = NULL;
+
+      if (!g_array_index (has_attachments, gboolean, i))
+        continue;
+      if ((attachments = load_attachments (db, frag_stored_message_get_id (message), error)) == NULL)
+        return NULL;
+      g_ptr_array_extend_and_steal (frag_stored_message_get_attachments (message), g_steal_pointer (&attachments));
+    }
+  return g_steal_pointer (&messages);
+}
+
+static GPtrArray *
+load_versions (FragHistoryDb  *db,
+               gint64          conversation_id,
+               GError        **error)
+{
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "SELECT id, coalesce (message_id, 0), coalesce (parent_id, 0), origin, "
+                                         "  fragment, created "
+                                         "FROM fragment_versions WHERE conversation_id = ?1 ORDER BY id", error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FragVersionOrigin origin = FRAG_VERSION_ORIGIN_MODEL;
+
+      frag_version_origin_from_string (_frag_history_column_text (stmt, 3), &origin);
+      g_ptr_array_add (versions,
+                       frag_stored_version_new (sqlite3_column_int64 (stmt, 0), conversation_id,
+                                                sqlite3_column_int64 (stmt, 1),
+                                                sqlite3_column_int64 (stmt, 2),
+                                                origin,
+                                                _frag_history_column_text (stmt, 4),
+                                                sqlite3_column_int64 (stmt, 5)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not read the fragment versions");
+      return NULL;
+    }
+  return g_steal_pointer (&versions);
+}
+
+static GPtrArray *
+load_results (FragHistoryDb  *db,
+              gint64          conversation_id,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "SELECT r.id, r.version_id, r.result, r.created "
+                                         "FROM execution_results r JOIN fragment_versions v ON v.id = r.version_id "
+                                         "WHERE v.conversation_id = ?1 ORDER BY r.id", error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, frag_stored_result_new (sqlite3_column_int64 (stmt, 0),
+                                                   sqlite3_column_int64 (stmt, 1),
+                                                   _frag_history_column_text (stmt, 2),
+                                                   sqlite3_column_int64 (stmt, 3)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not read the execution results");
+      return NULL;
+    }
+
+  /* Blob references are inflated once the result query is done with. */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FragStoredResult *row = g_ptr_array_index (rows, i);
+      g_autofree char *json = _frag_history_blobs_inflate_result (db, frag_stored_result_get_result_json (row),
+                                                                  error);
+
+      if (json == NULL)
+        return NULL;
+      g_ptr_array_add (results, frag_stored_result_new (frag_stored_result_get_id (row),
+                                                        frag_stored_result_get_version_id (row),
+                                                        json,
+                                                        frag_stored_result_get_created (row)));
+    }
+  return g_steal_pointer (&results);
+}
+
+FragStoredConversation *
+frag_history_db_load_conversation (FragHistoryDb  *db,
+                                   gint64          conversation_id,
+                                   GError        **error)
+{
+  g_autoptr(FragConversationInfo) info = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  FragStoredConversation *conversation = NULL;
+  gboolean owned = FALSE;
+
+  /* One read transaction, so the parts are one consistent snapshot even while another
+   * process writes. */
+  if (sqlite3_get_autocommit (db->handle))
+    {
+      if (!_frag_history_db_exec (db, "BEGIN", error))
+        return NULL;
+      owned = TRUE;
+    }
+  if ((info = load_conversation_info (db, conversation_id, error)) != NULL
+      && (messages = load_messages (db, conversation_id, error)) != NULL
+      && (versions = load_versions (db, conversation_id, error)) != NULL
+      && (results = load_results (db, conversation_id, error)) != NULL)
+    conversation = frag_stored_conversation_new (info, messages, versions, results);
+  if (owned)
+    sqlite3_exec (db->handle, "COMMIT", NULL, NULL, NULL);
+  return conversation;
+}
+
+GPtrArray *
+frag_history_db_list_conversations (FragHistoryDb  *db,
+                                    guint           offset,
+                                    guint           limit,
+                                    GError        **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "SELECT " CONVERSATION_COLUMNS " FROM conversations "
+                                         "ORDER BY updated DESC, id DESC LIMIT ?1 OFFSET ?2", error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  sqlite3_bind_int64 (stmt, 2, offset);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, conversation_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not list the conversations");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+typedef struct
+{
+  gint64 conversation_id;
+  gint64 rowid;
+  double rank;
+} BestMatch;
+
+#define MAX_RANKED_ENTRIES 2000
+#define SNIPPET_WORDS      12
+
+GPtrArray *
+frag_history_db_search (FragHistoryDb  *db,
+                        const char     *query,
+                        guint           offset,
+                        guint           limit,
+                        GError        **error)
+{
+  g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) best = g_array_new (FALSE, FALSE, sizeof (BestMatch));
+  g_autofree char *fts_query = frag_fts_query_sanitize (query);
+  gint64 oldest_rowid = 0;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (fts_query == NULL)
+    return g_steal_pointer (&hits);
+
+  /* Ranking scores every matching entry, which for a word in half the history (an
+   * import every script has) costs hundreds of milliseconds. So only the newest
+   * MAX_RANKED_ENTRIES matches are ranked: rowids grow with time, and FTS5 walks them
+   * newest first without reading any content. Rarer words are ranked exactly. */
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "SELECT rowid FROM search_index WHERE search_index MATCH ?1 "
+                                         "ORDER BY rowid DESC LIMIT 1 OFFSET ?2", error)))
+    return NULL;
+  _frag_history_bind_text (stmt, 1, fts_query);
+  sqlite3_bind_int64 (stmt, 2, MAX_RANKED_ENTRIES - 1);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    oldest_rowid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not search the history");
+      return NULL;
+    }
+
+  /* The best-ranked entry of each conversation (SQLite takes the bare rowid column from
+   * the row that holds the min()). Titles weigh more than bodies. The rank column, not
+   * a bm25() call, because auxiliary functions cannot run inside an aggregate. */
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "SELECT conversation_id, rowid, min (rank) AS score "
+                                         "FROM search_index WHERE search_index MATCH ?1 "
+                                         "  AND rank MATCH 'bm25(4.0, 1.0)' AND rowid >= ?4 "
+                                         "GROUP BY conversation_id ORDER BY score, conversation_id DESC "
+                                         "LIMIT ?2 OFFSET ?3", error)))
+    return NULL;
+  _frag_history_bind_text (stmt, 1, fts_query);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  sqlite3_bind_int64 (stmt, 3, offset);
+  sqlite3_bind_int64 (stmt, 4, oldest_rowid);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BestMatch match = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                          sqlite3_column_double (stmt, 2) };
+
+      g_array_append_val (best, match);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not search the history");
+      return NULL;
+    }
+
+  /* Snippets only for the page of hits shown, not for every matching entry. */
+  for (guint i = 0; i < best->len; i++)
+    {
+      BestMatch *match = &g_array_index (best, BestMatch, i);
+      g_autoptr(FragConversationInfo) info = NULL;
+      g_autofree char *snippet = NULL;
+      gint64 message_id = 0;
+
+      /* A plain rowid lookup: no MATCH, so no second run of the query. */
+      if (!(stmt = _frag_history_db_prepare (db,
+                                             "SELECT title, body, coalesce (message_id, 0) "
+                                             "FROM search_index WHERE rowid = ?1", error)))
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, match->rowid);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          const char *title = _frag_history_column_text (stmt, 0);
+          const char *body = _frag_history_column_text (stmt, 1);
+          g_autofree char *title_snippet = frag_fts_query_highlight (query, title, SNIPPET_WORDS,
+                                                                     FRAG_SEARCH_HIGHLIGHT_START,
+                                                                     FRAG_SEARCH_HIGHLIGHT_END);
+
+          /* The title when the match is there, else the body around the match. */
+          if (strstr (title_snippet, FRAG_SEARCH_HIGHLIGHT_START) != NULL || body == NULL || *body == '\0')
+            snippet = g_steal_pointer (&title_snippet);
+          else
+            snippet = frag_fts_query_highlight (query, body, SNIPPET_WORDS,
+                                                FRAG_SEARCH_HIGHLIGHT_START, FRAG_SEARCH_HIGHLIGHT_END);
+          message_id = sqlite3_column_int64 (stmt, 2);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          _frag_history_db_set_error (db, rc, error, "Could not search the history");
+          return NULL;
+        }
+
+      if ((info = load_conversation_info (db, match->conversation_id, error)) == NULL)
+        return NULL;
+      g_ptr_array_add (hits, frag_search_hit_new (info, snippet, message_id, match->rank));
+    }
+  return g_steal_pointer (&hits);
+}
