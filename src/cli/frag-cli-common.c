@@ -129,3 +129,25 @@ frag_cli_db_path (const char *db_option)
     return g_strdup (db_option);
   return g_build_filename (g_get_user_data_dir (), "fragment-studio", "history.db", NULL);
 }
+
+void
+frag_cli_store_result_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      slot)
+{
+  GAsyncResult **result_slot = slot;
+
+  g_return_if_fail (*result_slot == NULL);
+
+  *result_slot = g_object_ref (result);
+}
+
+GAsyncResult *
+frag_cli_wait_for_result (GAsyncResult **slot)
+{
+  g_return_val_if_fail (slot != NULL, NULL);
+
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}

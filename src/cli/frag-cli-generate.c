@@ -16,13 +16,22 @@
 #include <unistd.h>
 
 #include "frag-cli.h"
+#include "frag-conversation.h"
+#include "frag-e2b-sandbox.h"
 #include "frag-errors.h"
-#include "frag-generation.h"
-#include "frag-llm-request.h"
+#include "frag-history-store.h"
+#include "frag-local-sandbox.h"
 #include "frag-model-catalog.h"
 #include "frag-prompt.h"
 #include "frag-provider-registry.h"
+#include "frag-secret-keyring.h"
 #include "frag-template-catalog.h"
+
+/* `frag generate` drives the same FragConversation as the window: the prompt is stored
+ * in the history first, the fragment streams (progress on stderr), is stored as a
+ * version and, with --run, runs in a sandbox (started while the code still streams)
+ * whose result is stored too. stdout: the fragment JSON; with --run, then the result
+ * JSON on one line. */
 
 /* E2B Fragments' default model, used when neither --provider nor --model is given. */
 #define DEFAULT_PROVIDER "anthropic"
@@ -30,6 +39,9 @@
 
 /* Exit status of a run interrupted with Ctrl+C, as shells report it. */
 #define EXIT_INTERRUPTED 130
+
+/* An unanswered keyring (a locked collection nobody unlocks) must not hang a script. */
+#define KEYRING_TIMEOUT_MS 5000
 
 typedef struct
 {
@@ -41,6 +53,9 @@ typedef struct
   char   *conversation_id;
   char   *db;
   char   *prompt;
+  gboolean run;
+  char   *backend;
+  gboolean db_given;
 } GenerateOptions;
 
 static void
@@ -54,6 +69,7 @@ generate_options_clear (GenerateOptions *options)
   g_free (options->conversation_id);
   g_free (options->db);
   g_free (options->prompt);
+  g_free (options->backend);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GenerateOptions, generate_options_clear)
@@ -61,31 +77,38 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GenerateOptions, generate_options_clear)
 /* The live progress line on stderr, and the run's main loop state. */
 typedef struct
 {
-  GMainLoop      *loop;
-  GCancellable   *cancellable;
-  FragGeneration *generation;
-  char           *label;        /* provider/model */
-  gint64          started;
-  gint64          last_printed;
-  gboolean        tty;
-  gboolean        line_open;    /* a \r line is on screen without its newline */
-  gboolean        interrupted;
-  gboolean        ok;
-  GError         *error;
+  GMainLoop        *loop;
+  FragConversation *conversation;
+  char             *label;        /* provider/model */
+  gint64            started;
+  gint64            last_printed;
+  gboolean          tty;
+  gboolean          line_open;    /* a \r line is on screen without its newline */
+  gboolean          interrupted;
+  gboolean          ok;
+  GError           *error;
 } Run;
 
 static char *
 describe_progress (Run *run)
 {
-  g_autofree char *size = g_format_size (frag_generation_get_bytes_received (run->generation));
-  gint64 output_tokens = frag_generation_get_output_tokens (run->generation);
+  FragGeneration *generation = frag_conversation_get_generation (run->conversation);
+  g_autofree char *size = NULL;
+  gint64 output_tokens;
 
+  if (generation == NULL)
+    return g_strdup_printf ("%s: sending…", run->label);
+  if (frag_conversation_get_phase (run->conversation) == FRAG_CONVERSATION_PHASE_WAITING_TO_RETRY)
+    return g_strdup_printf ("%s: %s", run->label, frag_conversation_get_phase_detail (run->conversation));
+
+  size = g_format_size (frag_generation_get_bytes_received (generation));
+  output_tokens = frag_generation_get_output_tokens (generation);
   /* Most streams report usage only at the end; until then the number of deltas is
    * close to the number of tokens. */
   if (output_tokens >= 0)
     return g_strdup_printf ("%s: %s received, %" G_GINT64_FORMAT " tokens", run->label, size, output_tokens);
   return g_strdup_printf ("%s: %s received, ~%" G_GUINT64_FORMAT " tokens", run->label, size,
-                          frag_generation_get_n_deltas (run->generation));
+                          frag_generation_get_n_deltas (generation));
 }
 
 static void
@@ -99,12 +122,25 @@ end_progress_line (Run *run)
 }
 
 static gboolean
+streaming (Run *run)
+{
+  FragConversationPhase phase = frag_conversation_get_phase (run->conversation);
+
+  return phase == FRAG_CONVERSATION_PHASE_SENDING || phase == FRAG_CONVERSATION_PHASE_STREAMING ||
+         phase == FRAG_CONVERSATION_PHASE_WAITING_TO_RETRY;
+}
+
+static gboolean
 on_progress_tick_cb (gpointer user_data)
 {
   Run *run = user_data;
-  g_autofree char *line = describe_progress (run);
+  g_autofree char *line = NULL;
   gint64 now = g_get_monotonic_time ();
 
+  /* The sandbox's steps print their own lines. */
+  if (!streaming (run))
+    return G_SOURCE_CONTINUE;
+  line = describe_progress (run);
   if (run->tty)
     {
       fprintf (stderr, "\r\033[K%s", line);
@@ -120,58 +156,54 @@ on_progress_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* With --run: the sandbox's steps, as `frag run` prints them. */
+static void
+on_phase_cb (FragConversation *conversation,
+             GParamSpec       *pspec,
+             Run              *run)
+{
+  FragConversationPhase phase = frag_conversation_get_phase (conversation);
+  const char *detail = frag_conversation_get_phase_detail (conversation);
+
+  if (phase != FRAG_CONVERSATION_PHASE_PREPARING_SANDBOX && phase != FRAG_CONVERSATION_PHASE_INSTALLING &&
+      phase != FRAG_CONVERSATION_PHASE_RUNNING && phase != FRAG_CONVERSATION_PHASE_WAITING_FOR_PORT)
+    return;
+  end_progress_line (run);
+  if (detail != NULL)
+    g_printerr ("[%s] %s\n", frag_conversation_phase_to_string (phase), detail);
+  else
+    g_printerr ("[%s]\n", frag_conversation_phase_to_string (phase));
+}
+
+static void
+on_log_cb (FragConversation  *conversation,
+           FragSandboxStream  stream,
+           const char        *line,
+           Run               *run)
+{
+  end_progress_line (run);
+  g_printerr ("%s %s\n", stream == FRAG_SANDBOX_STREAM_STDOUT ? "|" : "!", line);
+}
+
 static gboolean
 on_sigint_cb (gpointer user_data)
 {
   Run *run = user_data;
 
   run->interrupted = TRUE;
-  g_cancellable_cancel (run->cancellable);
+  frag_conversation_stop (run->conversation);
   return G_SOURCE_CONTINUE;
 }
 
 static void
-generate_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   Run *run = user_data;
 
-  run->ok = frag_provider_generate_finish (FRAG_PROVIDER (object), result, &run->error);
+  run->ok = frag_conversation_send_finish (FRAG_CONVERSATION (object), result, &run->error);
   g_main_loop_quit (run->loop);
-}
-
-/* The key for a provider: flag > environment > keyring > default (DESIGN.md). There is
- * no key flag in the CLI's contract and the keyring comes with the keys issue: this is
- * the one place to add it. */
-static char *
-resolve_api_key (const FragProviderInfo  *info,
-                 GError                 **error)
-{
-  g_autofree char *derived_env = NULL;
-  const char *env_name = info->key_env;
-  const char *value;
-
-  /* A user-added service's key, by the ecosystem's convention: ID_API_KEY. */
-  if (env_name == NULL && info->kind == FRAG_PROVIDER_KIND_OPENAI)
-    {
-      g_autofree char *upper = g_ascii_strup (info->id, -1);
-
-      g_strdelimit (upper, "-. ", '_');
-      env_name = derived_env = g_strconcat (upper, "_API_KEY", NULL);
-    }
-
-  value = env_name != NULL ? g_getenv (env_name) : NULL;
-  if (value != NULL && *value != '\0')
-    return g_strdup (value);
-
-  if (info->key_required)
-    {
-      g_set_error (error, FRAG_PROVIDER_ERROR, FRAG_PROVIDER_ERROR_NO_KEY,
-                   "No API key for %s: set %s", info->name, env_name);
-      return NULL;
-    }
-  return NULL;
 }
 
 /* Which provider and model: the flags, the catalog (a model id names its provider), or
@@ -231,11 +263,12 @@ sniff_image_type (const guchar *data,
   return NULL;
 }
 
+/* The images, as attachments of the stored prompt (and parts of the request). */
 static gboolean
-add_images (FragLlmMessage   *message,
-            GenerateOptions  *options,
-            FragModelCatalog *models,
-            int              *status)
+read_images (GenerateOptions   *options,
+             FragModelCatalog  *models,
+             GPtrArray         *attachments,
+             int               *status)
 {
   FragModel *model;
 
@@ -274,7 +307,7 @@ add_images (FragLlmMessage   *message,
           return FALSE;
         }
       bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-      frag_llm_message_add_image (message, mime_type, bytes);
+      g_ptr_array_add (attachments, frag_attachment_new (mime_type, bytes));
     }
   return TRUE;
 }
@@ -282,25 +315,26 @@ add_images (FragLlmMessage   *message,
 static void
 print_summary (Run *run)
 {
-  g_autofree char *size = g_format_size (frag_generation_get_bytes_received (run->generation));
+  FragGeneration *generation = frag_conversation_get_generation (run->conversation);
+  g_autofree char *size = g_format_size (frag_generation_get_bytes_received (generation));
   double seconds = (g_get_monotonic_time () - run->started) / (double)G_TIME_SPAN_SECOND;
-  gint64 input_tokens = frag_generation_get_input_tokens (run->generation);
-  gint64 output_tokens = frag_generation_get_output_tokens (run->generation);
+  gint64 input_tokens = frag_generation_get_input_tokens (generation);
+  gint64 output_tokens = frag_generation_get_output_tokens (generation);
   g_autofree char *tokens = NULL;
 
   if (input_tokens >= 0 || output_tokens >= 0)
     tokens = g_strdup_printf (", %" G_GINT64_FORMAT " input / %" G_GINT64_FORMAT " output tokens",
                               MAX (input_tokens, 0), MAX (output_tokens, 0));
   end_progress_line (run);
-  g_printerr ("%s: done in %.1f s, %s received%s\n", run->label, seconds, size,
-              tokens != NULL ? tokens : "");
+  g_printerr ("%s: done in %.1f s, %s received%s; conversation %" G_GINT64_FORMAT "\n", run->label, seconds,
+              size, tokens != NULL ? tokens : "", frag_conversation_get_id (run->conversation));
 }
 
-/* Streams the request and waits for it, showing progress. */
+/* Sends the prompt and waits for the turn, showing progress. */
 static void
-run_generation (Run            *run,
-                FragProvider   *provider,
-                FragLlmRequest *request)
+run_turn (Run        *run,
+          const char *prompt,
+          GPtrArray  *attachments)
 {
   guint tick_id;
   guint sigint_id;
@@ -313,49 +347,172 @@ run_generation (Run            *run,
 
   tick_id = g_timeout_add (run->tty ? 100 : 1000, on_progress_tick_cb, run);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint_cb, run);
-  frag_provider_generate_async (provider, request, run->generation, run->cancellable, generate_cb, run);
+  frag_conversation_send_async (run->conversation, prompt, attachments, NULL, send_cb, run);
   g_main_loop_run (run->loop);
   g_source_remove (tick_id);
   g_source_remove (sigint_id);
   end_progress_line (run);
 }
 
-static int
-finish_run (Run                 *run,
-            const char * const  *known_templates)
+/* One line, flushed at once, as `frag run` prints it. */
+static void
+print_result_line (FragResult *result)
 {
-  g_autoptr(FragFragment) fragment = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *json = NULL;
+  g_autofree char *json = frag_result_to_json (result, FALSE);
+
+  fputs (json, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+static int
+finish_turn (Run *run)
+{
+  FragConversation *conversation = run->conversation;
+  FragFragment *fragment = frag_conversation_get_fragment (conversation);
+  FragResult *result = frag_conversation_get_result (conversation);
+  FragGeneration *generation = frag_conversation_get_generation (conversation);
 
   if (run->interrupted)
     {
       g_printerr ("frag: interrupted\n");
       return EXIT_INTERRUPTED;
     }
-  if (!run->ok)
-    return frag_cli_report_error (run->error);
 
-  fragment = frag_generation_dup_fragment (run->generation, known_templates, &error);
-  if (fragment == NULL)
+  if (!run->ok && g_error_matches (run->error, FRAG_PROVIDER_ERROR, FRAG_PROVIDER_ERROR_BAD_OUTPUT) &&
+      generation != NULL)
     {
       gsize length = 0;
-      const char *raw = frag_generation_get_raw_text (run->generation, &length);
+      const char *raw = frag_generation_get_raw_text (generation, &length);
 
       /* The output as it came, so the user can see what went wrong; the error stays the
        * last line. */
-      end_progress_line (run);
       g_printerr ("frag: the model's output was:\n%s\n", length > 0 ? raw : "(nothing)");
-      return frag_cli_report_error (error);
+      return frag_cli_report_error (run->error);
     }
+  /* A failure before the fragment was whole: nothing for stdout. */
+  if (!run->ok && (fragment == NULL || run->error->domain != FRAG_SANDBOX_ERROR))
+    return frag_cli_report_error (run->error);
 
-  print_summary (run);
-  /* Storing the exchange in the history (issue 5) goes here: the user message was to be
-   * written before the request, the fragment and usage after it. */
-  json = frag_fragment_to_json (fragment, TRUE);
-  g_print ("%s\n", json);
-  fflush (stdout);
+  if (generation != NULL)
+    print_summary (run);
+  {
+    g_autofree char *json = frag_fragment_to_json (fragment, TRUE);
+
+    g_print ("%s\n", json);
+    fflush (stdout);
+  }
+  if (!run->ok)
+    return frag_cli_report_error (run->error);
+
+  if (result != NULL)
+    {
+      print_result_line (result);
+      if (frag_result_failed (result))
+        {
+          if (frag_result_has_error (result))
+            g_printerr ("frag: %s: %s\n", frag_result_get_error_name (result), frag_result_get_error_value (result));
+          else
+            g_printerr ("frag: the code exited with status %d\n", frag_result_get_exit_code (result));
+          return FRAG_EXIT_SANDBOX;
+        }
+    }
   return FRAG_EXIT_OK;
+}
+
+static FragHistoryStore *
+open_history (const char  *path,
+              GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+  FragHistoryStore *store;
+
+  frag_history_store_new_async (path, NULL, frag_cli_store_result_cb, &slot);
+  result = frag_cli_wait_for_result (&slot);
+  store = frag_history_store_new_finish (result, error);
+  if (store != NULL && frag_history_store_get_open_notice (store) != NULL)
+    g_printerr ("frag: warning: %s\n", frag_history_store_get_open_notice (store)->message);
+  return store;
+}
+
+static void
+close_history (FragHistoryStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  frag_history_store_close_async (store, NULL, frag_cli_store_result_cb, &slot);
+  result = frag_cli_wait_for_result (&slot);
+  if (!frag_history_store_close_finish (store, result, &error))
+    g_printerr ("frag: warning: the history was not closed cleanly: %s\n", error->message);
+}
+
+/* The sandbox for --run. E2B's key: environment, then the keyring (DESIGN.md); without
+ * one the backend itself reports the missing key when it is first used. */
+static FragSandbox *
+create_sandbox (const char  *backend,
+                FragKeyring *keyring)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FragE2bConfig) config = NULL;
+  g_autoptr(FragE2bClient) client = NULL;
+  GAsyncResult *slot = NULL;
+  char *key;
+
+  if (backend == NULL || g_str_equal (backend, "local"))
+    return FRAG_SANDBOX (frag_local_sandbox_new ());
+
+  frag_keyring_resolve_key_async (keyring, "e2b", NULL, NULL, frag_cli_store_result_cb, &slot);
+  result = frag_cli_wait_for_result (&slot);
+  key = frag_keyring_resolve_key_finish (result, NULL, &error);
+  if (key == NULL)
+    g_debug ("No E2B key: %s", error->message);
+  config = frag_e2b_config_new_from_environment ();
+  client = frag_e2b_client_new (config, key, NULL);
+  frag_keyring_free_key (key);
+  return FRAG_SANDBOX (frag_e2b_sandbox_new (client, NULL));
+}
+
+static gboolean
+load_conversation (FragConversation  *conversation,
+                   const char        *id_text,
+                   int               *status)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  guint64 id = 0;
+
+  if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      *status = frag_cli_usage_error ("--conversation takes a conversation id, as 'frag history list' shows them");
+      return FALSE;
+    }
+  frag_conversation_load_async (conversation, (gint64)id, NULL, frag_cli_store_result_cb, &slot);
+  result = frag_cli_wait_for_result (&slot);
+  if (!frag_conversation_load_finish (conversation, result, &error))
+    {
+      *status = frag_cli_report_error (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+close_conversation (FragConversation *conversation)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  /* Kills the sandbox: `frag run` is the command that keeps an app serving. */
+  frag_conversation_close_async (conversation, frag_cli_store_result_cb, &slot);
+  result = frag_cli_wait_for_result (&slot);
+  if (!frag_conversation_close_finish (conversation, result, &error))
+    g_printerr ("[kill] %s\n", error->message);
 }
 
 static int
@@ -367,14 +524,13 @@ generate (GenerateOptions *options)
   g_autoptr(FragTemplateCatalog) templates = NULL;
   g_autoptr(FragProviderRegistry) registry = NULL;
   g_autoptr(FragProvider) provider = NULL;
-  g_autoptr(FragLlmRequest) request = NULL;
-  g_autoptr(FragLlmMessage) message = NULL;
-  g_autoptr(JsonNode) schema = NULL;
+  g_autoptr(FragHistoryStore) store = NULL;
+  g_autoptr(FragSecretKeyring) keyring = NULL;
+  g_autoptr(FragSandbox) sandbox = NULL;
+  g_autoptr(FragConversation) conversation = NULL;
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify)frag_attachment_free);
   g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GCancellable) cancellable = NULL;
-  g_autoptr(FragGeneration) generation = NULL;
   g_autofree char *system_prompt = NULL;
-  g_autofree char *api_key = NULL;
   const FragProviderInfo *info;
   Run run = { 0 };
   int status = FRAG_EXIT_OK;
@@ -403,45 +559,72 @@ generate (GenerateOptions *options)
     return frag_cli_usage_error ("unknown provider '%s' (see 'frag models'; an OpenAI-compatible "
                                  "service also needs --base-url)", options->provider_id);
 
+  /* Checked here so a wrong --template is a usage error before anything is stored. */
   system_prompt = frag_prompt_build_system (templates, options->template_id, &error);
   if (system_prompt == NULL)
     return frag_cli_usage_error ("%s", error->message);
-
-  api_key = resolve_api_key (info, &error);
-  if (error != NULL)
-    return frag_cli_report_error (error);
 
   provider = frag_provider_registry_create (registry, options->provider_id, options->base_url, &error);
   if (provider == NULL)
     return frag_cli_usage_error ("%s", error->message);
 
-  message = frag_llm_message_new (FRAG_LLM_ROLE_USER);
-  frag_llm_message_add_text (message, options->prompt);
-  if (!add_images (message, options, models, &status))
+  if (!read_images (options, models, attachments, &status))
     return status;
 
-  /* --conversation continues a stored conversation: its earlier turns come from the
-   * history store (issue 5) and are added here, before the new prompt. */
-  schema = frag_prompt_dup_fragment_schema ();
-  request = frag_llm_request_new (options->provider_id, options->model_id);
-  frag_llm_request_set_system_prompt (request, system_prompt);
-  frag_llm_request_add_message (request, message);
-  frag_llm_request_set_schema (request, schema);
-  frag_llm_request_set_api_key (request, api_key);
-  if (api_key != NULL)
-    explicit_bzero (api_key, strlen (api_key));
+  store = open_history (options->db, &error);
+  if (store == NULL && (options->db_given || options->conversation_id != NULL))
+    return frag_cli_report_error (error);
+  if (store == NULL)
+    {
+      /* The default location is unusable (a read-only or absent home): generating
+       * still works, it is only not remembered. */
+      g_printerr ("frag: warning: %s; this exchange will not be stored\n", error->message);
+      g_clear_error (&error);
+      store = open_history (":memory:", &error);
+      if (store == NULL)
+        return frag_cli_report_error (error);
+    }
+
+  /* A keyless local service (Ollama) never needs the keyring: no D-Bus round trip. */
+  if (info->key_required || info->key_env != NULL || info->kind == FRAG_PROVIDER_KIND_OPENAI)
+    {
+      keyring = frag_secret_keyring_new ();
+      frag_secret_keyring_set_timeout (keyring, KEYRING_TIMEOUT_MS);
+    }
+  if (options->run)
+    sandbox = create_sandbox (options->backend, FRAG_KEYRING (keyring));
+
+  conversation = frag_conversation_new (provider, sandbox, FRAG_HISTORY (store), FRAG_KEYRING (keyring),
+                                        templates);
+  frag_conversation_set_provider (conversation, provider, options->provider_id, options->model_id);
+  frag_conversation_set_template_id (conversation, options->template_id);
+  frag_conversation_set_api_key_required (conversation, info->key_required);
+  /* A script waits on us with no countdown to look at: retry a transient failure
+   * quickly, and report a server that asks for a long pause (Retry-After) at once,
+   * with the delay in the message, instead of sleeping through it. */
+  frag_conversation_set_retry_policy (conversation, 2, 500, 1.0);
+  frag_conversation_set_retry_max_delay (conversation, 5000);
+
+  if (options->conversation_id != NULL &&
+      !load_conversation (conversation, options->conversation_id, &status))
+    {
+      close_history (store);
+      return status;
+    }
 
   loop = g_main_loop_new (NULL, FALSE);
-  cancellable = g_cancellable_new ();
-  generation = frag_generation_new ();
   run.loop = loop;
-  run.cancellable = cancellable;
-  run.generation = generation;
+  run.conversation = conversation;
   run.label = g_strdup_printf ("%s/%s", options->provider_id, options->model_id);
+  g_signal_connect (conversation, "notify::phase", G_CALLBACK (on_phase_cb), &run);
+  g_signal_connect (conversation, "log", G_CALLBACK (on_log_cb), &run);
 
-  run_generation (&run, provider, request);
-  status = finish_run (&run, frag_template_catalog_get_ids (templates));
+  run_turn (&run, options->prompt, attachments);
+  status = finish_turn (&run);
 
+  g_signal_handlers_disconnect_by_data (conversation, &run);
+  close_conversation (conversation);
+  close_history (store);
   g_clear_error (&run.error);
   g_free (run.label);
   return status;
@@ -454,6 +637,7 @@ frag_cli_generate (int    argc,
   g_auto(GenerateOptions) options = { 0 };
   g_auto(GStrv) rest = NULL;
   g_autoptr(GOptionContext) context = NULL;
+  char *db;
   int status = FRAG_EXIT_OK;
   const GOptionEntry entries[] = {
     { "provider", 0, 0, G_OPTION_ARG_STRING, &options.provider_id,
@@ -469,15 +653,21 @@ frag_cli_generate (int    argc,
     { "conversation", 0, 0, G_OPTION_ARG_STRING, &options.conversation_id,
       "Continue a stored conversation", "ID" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &options.db, "History database", "PATH" },
+    { "run", 0, 0, G_OPTION_ARG_NONE, &options.run,
+      "Run the fragment too (the sandbox starts while the code streams); print its result JSON", NULL },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &options.backend,
+      "With --run: local (default, bubblewrap on this computer) or e2b", "BACKEND" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, "PROMPT" },
     { NULL }
   };
 
   context = g_option_context_new ("PROMPT");
   g_option_context_set_summary (context,
-                                "Ask a model for a fragment. Progress goes to stderr; the fragment\n"
-                                "JSON goes to stdout. Exit status: 0 ok, 2 usage, 3 authentication,\n"
-                                "4 rate limit, 5 network/server, 6 bad model output.");
+                                "Ask a model for a fragment and store the exchange in the history.\n"
+                                "Progress goes to stderr; the fragment JSON goes to stdout, and with\n"
+                                "--run the execution result JSON follows on one line. Exit status:\n"
+                                "0 ok, 2 usage, 3 authentication, 4 rate limit, 5 network/server,\n"
+                                "6 bad model output, 7 sandbox error or the code failed.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!frag_cli_parse_options (context, &argc, &argv, &status))
     return status;
@@ -490,10 +680,15 @@ frag_cli_generate (int    argc,
     return frag_cli_usage_error ("the prompt is empty");
   if (options.template_id == NULL)
     options.template_id = g_strdup (FRAG_PROMPT_TEMPLATE_AUTO);
+  if (options.backend != NULL && !options.run)
+    return frag_cli_usage_error ("--backend goes with --run");
+  if (options.backend != NULL && !g_str_equal (options.backend, "local") && !g_str_equal (options.backend, "e2b"))
+    return frag_cli_usage_error ("unknown backend '%s' (local or e2b)", options.backend);
 
-  /* Where the exchange will be stored (the history store comes with issue 5). */
+  options.db_given = options.db != NULL;
+  db = frag_cli_db_path (options.db);
   g_free (options.db);
-  options.db = frag_cli_db_path (options.db);
+  options.db = db;
 
   return generate (&options);
 }

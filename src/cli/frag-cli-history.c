@@ -24,22 +24,6 @@
 #define SNIPPET_START "«"
 #define SNIPPET_END   "»"
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 static FragHistoryStore *
 open_store (const char  *db_option,
             GError     **error)
@@ -49,8 +33,8 @@ open_store (const char  *db_option,
   FragHistoryStore *store;
   const GError *notice;
 
-  frag_history_store_new_async (path, NULL, result_cb, &result);
-  store = frag_history_store_new_finish (wait_for (&result), error);
+  frag_history_store_new_async (path, NULL, frag_cli_store_result_cb, &result);
+  store = frag_history_store_new_finish (frag_cli_wait_for_result (&result), error);
   if (store != NULL && (notice = frag_history_store_get_open_notice (store)) != NULL)
     g_printerr ("frag: note: %s\n", notice->message);
   return store;
@@ -140,8 +124,11 @@ run_list (FragHistoryStore *store,
   g_autoptr(GListModel) list = NULL;
   guint n;
 
-  frag_history_list_conversations_async (FRAG_HISTORY (store), 0, (guint)limit, NULL, result_cb, &result);
-  if ((list = frag_history_list_conversations_finish (FRAG_HISTORY (store), wait_for (&result), &error)) == NULL)
+  frag_history_list_conversations_async (FRAG_HISTORY (store), 0, (guint)limit, NULL,
+                                         frag_cli_store_result_cb, &result);
+  list = frag_history_list_conversations_finish (FRAG_HISTORY (store), frag_cli_wait_for_result (&result),
+                                                 &error);
+  if (list == NULL)
     return frag_cli_report_error (error);
 
   n = g_list_model_get_n_items (list);
@@ -193,8 +180,10 @@ run_search (FragHistoryStore *store,
   g_autoptr(GListModel) hits = NULL;
   guint n;
 
-  frag_history_search_async (FRAG_HISTORY (store), query, 0, (guint)limit, NULL, result_cb, &result);
-  if ((hits = frag_history_search_finish (FRAG_HISTORY (store), wait_for (&result), &error)) == NULL)
+  frag_history_search_async (FRAG_HISTORY (store), query, 0, (guint)limit, NULL, frag_cli_store_result_cb,
+                             &result);
+  hits = frag_history_search_finish (FRAG_HISTORY (store), frag_cli_wait_for_result (&result), &error);
+  if (hits == NULL)
     return frag_cli_report_error (error);
 
   n = g_list_model_get_n_items (hits);
@@ -254,8 +243,9 @@ load (FragHistoryStore  *store,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  frag_history_load_conversation_async (FRAG_HISTORY (store), id, NULL, result_cb, &result);
-  return frag_history_load_conversation_finish (FRAG_HISTORY (store), wait_for (&result), error);
+  frag_history_load_conversation_async (FRAG_HISTORY (store), id, NULL, frag_cli_store_result_cb, &result);
+  return frag_history_load_conversation_finish (FRAG_HISTORY (store), frag_cli_wait_for_result (&result),
+                                                error);
 }
 
 static void
@@ -337,8 +327,9 @@ run_export (FragHistoryStore *store,
   if (catalog_error != NULL)
     g_printerr ("frag: note: %s\n", catalog_error->message);
 
-  frag_history_export_conversation_async (conversation, catalog, dir, NULL, result_cb, &result);
-  if (!frag_history_export_conversation_finish (wait_for (&result), &error))
+  frag_history_export_conversation_async (conversation, catalog, dir, NULL, frag_cli_store_result_cb,
+                                          &result);
+  if (!frag_history_export_conversation_finish (frag_cli_wait_for_result (&result), &error))
     return frag_cli_report_error (error);
   g_printerr ("Exported conversation %" G_GINT64_FORMAT " to %s\n", id, dir);
   return FRAG_EXIT_OK;
@@ -351,8 +342,9 @@ run_delete (FragHistoryStore *store,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  frag_history_delete_conversation_async (FRAG_HISTORY (store), id, NULL, result_cb, &result);
-  if (!frag_history_delete_conversation_finish (FRAG_HISTORY (store), wait_for (&result), &error))
+  frag_history_delete_conversation_async (FRAG_HISTORY (store), id, NULL, frag_cli_store_result_cb, &result);
+  if (!frag_history_delete_conversation_finish (FRAG_HISTORY (store), frag_cli_wait_for_result (&result),
+                                                &error))
     return frag_cli_report_error (error);
   g_printerr ("Deleted conversation %" G_GINT64_FORMAT "\n", id);
   return FRAG_EXIT_OK;

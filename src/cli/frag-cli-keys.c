@@ -23,22 +23,6 @@
 
 #define MAX_KEY_BYTES 4096
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 /* Reads the key: the first line of stdin, without surrounding white space. On a
  * terminal it asks for it and turns echo off. NULL when there is none. */
 static char *
@@ -94,9 +78,9 @@ run_set (FragKeyring *keyring,
   if (key == NULL)
     return frag_cli_usage_error ("keys set: no key on standard input (pipe it in, e.g. from a password manager)");
 
-  frag_keyring_store_key_async (keyring, provider, key, NULL, result_cb, &result);
+  frag_keyring_store_key_async (keyring, provider, key, NULL, frag_cli_store_result_cb, &result);
   frag_keyring_free_key (key);
-  if (!frag_keyring_store_key_finish (keyring, wait_for (&result), &error))
+  if (!frag_keyring_store_key_finish (keyring, frag_cli_wait_for_result (&result), &error))
     return frag_cli_report_error (error);
   g_printerr ("Stored the %s API key in the system keyring\n", frag_keyring_provider_display_name (provider));
   return FRAG_EXIT_OK;
@@ -110,8 +94,8 @@ run_delete (FragKeyring *keyring,
   g_autoptr(GError) error = NULL;
   gboolean deleted = FALSE;
 
-  frag_keyring_delete_key_async (keyring, provider, NULL, result_cb, &result);
-  if (!frag_keyring_delete_key_finish (keyring, wait_for (&result), &deleted, &error))
+  frag_keyring_delete_key_async (keyring, provider, NULL, frag_cli_store_result_cb, &result);
+  if (!frag_keyring_delete_key_finish (keyring, frag_cli_wait_for_result (&result), &deleted, &error))
     return frag_cli_report_error (error);
   if (!deleted)
     {
@@ -130,8 +114,9 @@ run_list (FragKeyring *keyring)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) providers = NULL;
 
-  frag_keyring_list_providers_async (keyring, NULL, result_cb, &result);
-  if ((providers = frag_keyring_list_providers_finish (keyring, wait_for (&result), &error)) == NULL)
+  frag_keyring_list_providers_async (keyring, NULL, frag_cli_store_result_cb, &result);
+  providers = frag_keyring_list_providers_finish (keyring, frag_cli_wait_for_result (&result), &error);
+  if (providers == NULL)
     return frag_cli_report_error (error);
   for (guint i = 0; providers[i] != NULL; i++)
     printf ("%s\t%s\n", providers[i], frag_keyring_provider_display_name (providers[i]));

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -52,5 +52,15 @@ gboolean       frag_cli_parse_options     (GOptionContext *context,
                                            int            *status);
 /* --db, else $XDG_DATA_HOME/fragment-studio/history.db. */
 char          *frag_cli_db_path           (const char   *db_option);
+
+/* A command waits for one asynchronous call at a time: start it with
+ * frag_cli_store_result_cb and &slot (a GAsyncResult * set to NULL) as its callback and
+ * user data, then frag_cli_wait_for_result (&slot) iterates the default main context
+ * until the call completes and returns *slot. That is the one reference to the result:
+ * release it once, either as *slot (a g_autoptr slot) or as the returned pointer. */
+void           frag_cli_store_result_cb   (GObject       *object,
+                                           GAsyncResult  *result,
+                                           gpointer       slot);
+GAsyncResult  *frag_cli_wait_for_result   (GAsyncResult **slot);
 
 G_END_DECLS
