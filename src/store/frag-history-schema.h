@@ -26,6 +26,8 @@ typedef enum
 } FragSearchSource;
 
 #define FRAG_SEARCH_ROWID(id, source) ((gint64)(id) * 4 + (source))
+#define FRAG_SEARCH_ROWID_ID(rowid)     ((rowid) / 4)
+#define FRAG_SEARCH_ROWID_SOURCE(rowid) ((FragSearchSource)((rowid) % 4))
 
 /* Brings a database at any earlier version (0: empty) forward to target_version, one
  * migration per transaction, each setting user_version as it commits. Tests pass an

@@ -222,8 +222,10 @@ test_hostile_queries (Fixture       *fixture,
   for (gsize i = 0; i < G_N_ELEMENTS (queries); i++)
     {
       g_autoptr(GPtrArray) result = NULL;
+      g_autofree char *shown = g_strescape (queries[i], NULL);
 
-      g_test_message ("query: %s", queries[i]);
+      /* Escaped: the TAP log is UTF-8, and one query is not. */
+      g_test_message ("query: %s", shown);
       result = search (fixture, queries[i]);
       (void)result;
     }
@@ -280,6 +282,77 @@ test_checkpoint_and_delete_update_index (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (first_hit (fixture, "matplotlib"), ==, 0);
   g_assert_cmpint (first_hit (fixture, "amplitude"), ==, 0);
+}
+
+static gint64
+hit_conversation (GPtrArray *hits,
+                  guint      index)
+{
+  return frag_conversation_info_get_id (frag_search_hit_get_conversation (g_ptr_array_index (hits, index)));
+}
+
+static void
+test_newest_matches_ranked_once_per_conversation (Fixture       *fixture,
+                                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) past = NULL;
+  gint64 ids[30];
+  guint offset;
+
+  /* 30 conversations of 80 matching messages: 2,400 entries, more than are ranked. The
+   * messages are alike, and rank alike, but for five of one conversation, which say the
+   * word more often: the best one most often. */
+  g_assert_true (frag_history_db_begin (fixture->db, &error));
+  for (guint c = 0; c < G_N_ELEMENTS (ids); c++)
+    {
+      g_autofree char *title = g_strdup_printf ("Batch %u", c);
+
+      ids[c] = frag_history_db_create_conversation (fixture->db, title, NULL, NULL, c, &error);
+      g_assert_no_error (error);
+      for (guint m = 0; m < 80; m++)
+        {
+          const char *more = c != 20 || m < 40 || m > 44 ? "" : m == 40 ? " filler filler" : " filler";
+          g_autofree char *text = g_strdup_printf ("filler %u%s", m, more);
+
+          frag_history_db_append_message (fixture->db, ids[c], FRAG_MESSAGE_ROLE_USER,
+                                          FRAG_MESSAGE_STATE_COMPLETE, text, NULL, NULL, c, &error);
+          g_assert_no_error (error);
+        }
+    }
+  g_assert_true (frag_history_db_commit (fixture->db, &error));
+
+  /* The newest 2,000 entries are those of the last 25 conversations: each is one hit,
+   * best first, the one with the strongest entries on top (once, with the snippet of
+   * its best entry), then equal ranks newest conversation first. */
+  all = frag_history_db_search (fixture->db, "filler", 0, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 25);
+  g_assert_cmpint (hit_conversation (all, 0), ==, ids[20]);
+  g_assert_nonnull (strstr (frag_search_hit_get_snippet (g_ptr_array_index (all, 0)), "40"));
+  for (guint i = 1, c = 29; i < all->len; i++, c--)
+    {
+      if (c == 20)
+        c--;
+      g_assert_cmpint (hit_conversation (all, i), ==, ids[c]);
+      g_assert_cmpfloat (frag_search_hit_get_rank (g_ptr_array_index (all, i - 1)), <=,
+                         frag_search_hit_get_rank (g_ptr_array_index (all, i)));
+    }
+
+  /* Pages are that list, cut; past its end they are empty. */
+  for (offset = 0; offset <= all->len; offset += 7)
+    {
+      g_autoptr(GPtrArray) page = frag_history_db_search (fixture->db, "filler", offset, 7, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->len, ==, MIN (7, all->len - offset));
+      for (guint i = 0; i < page->len; i++)
+        g_assert_cmpint (hit_conversation (page, i), ==, hit_conversation (all, offset + i));
+    }
+  past = frag_history_db_search (fixture->db, "filler", G_MAXUINT - 1, G_MAXUINT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (past->len, ==, 0);
 }
 
 static void
@@ -345,6 +418,7 @@ main (int   argc,
   ADD ("hostile-queries", test_hostile_queries);
   ADD ("punctuation-is-text", test_punctuation_is_text);
   ADD ("checkpoint-and-delete-update-index", test_checkpoint_and_delete_update_index);
+  ADD ("newest-matches-ranked-once-per-conversation", test_newest_matches_ranked_once_per_conversation);
 #undef ADD
 
   return g_test_run ();
