@@ -745,6 +745,35 @@ frag_conversation_send_finish (FragConversation  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Nobody waits for the history to forget messages that left the chat (an undone
+ * exchange, the answers a retry replaces), and the conversation may be gone by then:
+ * this touches nothing but the result. */
+static void
+forget_stored_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!frag_history_delete_messages_from_finish (FRAG_HISTORY (object), result, &error))
+    g_warning ("Could not remove messages from the history: %s", error->message);
+}
+
+/* Removes @first and every later message of the conversation from the history. A
+ * message the history never stored (storing it failed) has nothing after it there.
+ * History operations run in the order they were called, so the delete follows every
+ * earlier write of those messages and precedes the writes of the turn that follows. */
+static void
+forget_stored_from (FragConversation *self,
+                    FragMessage      *first)
+{
+  gint64 message_id = frag_message_get_history_id (first);
+
+  if (self->id > 0 && message_id > 0)
+    frag_history_delete_messages_from_async (self->history, self->id, message_id, NULL,
+                                             forget_stored_cb, NULL);
+}
+
 void
 frag_conversation_retry_async (FragConversation    *self,
                                GCancellable        *cancellable,
@@ -773,6 +802,10 @@ frag_conversation_retry_async (FragConversation    *self,
   prompt = g_list_model_get_item (messages, index);
   if ((guint)index + 1 < g_list_model_get_n_items (messages))
     {
+      g_autoptr(FragMessage) first_answer = g_list_model_get_item (messages, index + 1);
+
+      /* The history forgets them too, or reopening would show both answers. */
+      forget_stored_from (self, first_answer);
       g_list_store_splice (self->messages, index + 1, g_list_model_get_n_items (messages) - index - 1,
                            NULL, 0);
       restore_newest_fragment (self);
@@ -879,6 +912,7 @@ frag_conversation_stop (FragConversation *self)
 gboolean
 frag_conversation_undo (FragConversation *self)
 {
+  g_autoptr(FragMessage) prompt = NULL;
   GListModel *messages;
   int index;
 
@@ -891,6 +925,8 @@ frag_conversation_undo (FragConversation *self)
     return FALSE;
 
   messages = G_LIST_MODEL (self->messages);
+  prompt = g_list_model_get_item (messages, index);
+  forget_stored_from (self, prompt);
   g_list_store_splice (self->messages, index, g_list_model_get_n_items (messages) - index, NULL, 0);
   restore_newest_fragment (self);
   _frag_conversation_set_partial (self, NULL);

@@ -187,10 +187,10 @@ gboolean               frag_conversation_run_edit_finish       (FragConversation
 /* Cancels the stream and the run; what arrived is kept and the answer marked
  * interrupted. The turn's callback then gets G_IO_ERROR_CANCELLED. */
 void                   frag_conversation_stop                  (FragConversation     *self);
-/* Removes the newest prompt and everything after it from the chat and from the
- * context sent to the model; the current fragment goes back to the one before. The
- * history keeps the rows (it has no way to delete one message). FALSE when busy or
- * there is nothing to undo. */
+/* Removes the newest prompt and everything after it from the chat, from the context
+ * sent to the model and (in the background; a failure is only logged) from the
+ * history, with the versions and results they produced; the current fragment goes back
+ * to the one before. FALSE when busy or there is nothing to undo. */
 gboolean               frag_conversation_undo                  (FragConversation     *self);
 
 /* Continues a stored conversation: its messages, versions and results. */

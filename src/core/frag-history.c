@@ -318,6 +318,36 @@ frag_history_delete_conversation_finish (FragHistory   *self,
 }
 
 void
+frag_history_delete_messages_from_async (FragHistory          *self,
+                                         gint64                conversation_id,
+                                         gint64                message_id,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data)
+{
+  g_return_if_fail (FRAG_IS_HISTORY (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  FRAG_HISTORY_GET_IFACE (self)->delete_messages_from_async (self,
+                                                             conversation_id,
+                                                             message_id,
+                                                             cancellable,
+                                                             callback,
+                                                             user_data);
+}
+
+gboolean
+frag_history_delete_messages_from_finish (FragHistory   *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (FRAG_IS_HISTORY (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  return FRAG_HISTORY_GET_IFACE (self)->delete_messages_from_finish (self, result, error);
+}
+
+void
 frag_history_load_conversation_async (FragHistory          *self,
                                       gint64                conversation_id,
                                       GCancellable         *cancellable,

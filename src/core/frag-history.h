@@ -131,6 +131,15 @@ struct _FragHistoryInterface
   gboolean                (*delete_conversation_finish)  (FragHistory          *self,
                                                           GAsyncResult         *result,
                                                           GError              **error);
+  void                    (*delete_messages_from_async)  (FragHistory          *self,
+                                                          gint64                conversation_id,
+                                                          gint64                message_id,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+  gboolean                (*delete_messages_from_finish) (FragHistory          *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
   void                    (*load_conversation_async)     (FragHistory          *self,
                                                           gint64                conversation_id,
                                                           GCancellable         *cancellable,
@@ -265,6 +274,22 @@ void                    frag_history_delete_conversation_async      (FragHistory
                                                                      GAsyncReadyCallback   callback,
                                                                      gpointer              user_data);
 gboolean                frag_history_delete_conversation_finish     (FragHistory          *self,
+                                                                     GAsyncResult         *result,
+                                                                     GError              **error);
+/* Undoes the end of a conversation: deletes message_id and every later message of
+ * conversation_id, the fragment versions they produced and the results of those
+ * versions, in one transaction. A user edit (a version with no message) goes with them
+ * when it was made after message_id was stored or was edited from a version that goes.
+ * Attachments and result images no other row uses are released, the search index
+ * forgets the deleted text, and the conversation counts as updated. NOT_FOUND when
+ * message_id is not a message of conversation_id. */
+void                    frag_history_delete_messages_from_async     (FragHistory          *self,
+                                                                     gint64                conversation_id,
+                                                                     gint64                message_id,
+                                                                     GCancellable         *cancellable,
+                                                                     GAsyncReadyCallback   callback,
+                                                                     gpointer              user_data);
+gboolean                frag_history_delete_messages_from_finish    (FragHistory          *self,
                                                                      GAsyncResult         *result,
                                                                      GError              **error);
 void                    frag_history_load_conversation_async        (FragHistory          *self,

@@ -675,6 +675,177 @@ frag_history_db_delete_conversation (FragHistoryDb  *db,
   return _frag_history_db_end (db, owned, ok, error);
 }
 
+/* Deleting the end of a conversation */
+
+/* Runs a query with as many int64 parameters (?1, ?2, ?3) as it takes of first, second
+ * and third, and appends its first column, row by row, to ids. */
+static gboolean
+collect_ids (FragHistoryDb  *db,
+             const char     *sql,
+             gint64          first,
+             gint64          second,
+             gint64          third,
+             GArray         *ids,
+             GError        **error)
+{
+  const gint64 params[] = { first, second, third };
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _frag_history_db_prepare (db, sql, error)))
+    return FALSE;
+  for (int i = 0; i < (int)G_N_ELEMENTS (params) && i < sqlite3_bind_parameter_count (stmt); i++)
+    sqlite3_bind_int64 (stmt, i + 1, params[i]);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not read the messages to delete");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs a write statement once for each id, bound as ?1. */
+static gboolean
+step_for_each_id (FragHistoryDb  *db,
+                  const char     *sql,
+                  GArray         *ids,
+                  GError        **error)
+{
+  for (guint i = 0; i < ids->len; i++)
+    {
+      sqlite3_stmt *stmt;
+
+      if (!(stmt = _frag_history_db_prepare (db, sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
+      if (!_frag_history_db_step_done (db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Drops the search entries of rows of one kind (they are keyed by the row's id). */
+static gboolean
+unindex_rows (FragHistoryDb     *db,
+              FragSearchSource   source,
+              GArray            *ids,
+              GError           **error)
+{
+  g_autoptr(GArray) rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ids->len);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 rowid = FRAG_SEARCH_ROWID (g_array_index (ids, gint64, i), source);
+
+      g_array_append_val (rowids, rowid);
+    }
+  return step_for_each_id (db, "DELETE FROM search_index WHERE rowid = ?1", rowids, error);
+}
+
+/* When message_id of conversation_id was stored, or FALSE with NOT_FOUND. */
+static gboolean
+message_created (FragHistoryDb  *db,
+                 gint64          conversation_id,
+                 gint64          message_id,
+                 gint64         *created,
+                 GError        **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _frag_history_db_prepare (db,
+                                         "SELECT created FROM messages WHERE id = ?1 AND conversation_id = ?2",
+                                         error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  sqlite3_bind_int64 (stmt, 2, conversation_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *created = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, FRAG_HISTORY_ERROR, FRAG_HISTORY_ERROR_NOT_FOUND,
+                   "No message with id %" G_GINT64_FORMAT " in conversation %" G_GINT64_FORMAT
+                   " of the history", message_id, conversation_id);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      _frag_history_db_set_error (db, rc, error, "Could not read a message");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+frag_history_db_delete_messages_from (FragHistoryDb  *db,
+                                      gint64          conversation_id,
+                                      gint64          message_id,
+                                      gint64          now,
+                                      GError        **error)
+{
+  g_autoptr(GArray) messages = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) versions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) results = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  gint64 since = 0;
+  gboolean owned;
+  gboolean ok;
+
+  if (!_frag_history_db_begin (db, &owned, error))
+    return FALSE;
+
+  /* Messages are ordered by id, so "later" is a larger id. A version goes with the
+   * message it came from. A user edit has no message: it goes when it was made after
+   * the first deleted message (the store is its only writer, so its times follow the
+   * order of the writes), or when it was edited from a version that goes, so an edit of
+   * an undone answer goes even if the clock stepped back. Everything is read before
+   * anything is deleted: the index entries are keyed by the ids of rows still there. */
+  ok = message_created (db, conversation_id, message_id, &since, error)
+       && collect_ids (db,
+                       "SELECT id FROM messages WHERE conversation_id = ?1 AND id >= ?2 ORDER BY id",
+                       conversation_id, message_id, 0, messages, error)
+       && collect_ids (db,
+                       "WITH RECURSIVE doomed (id) AS ("
+                       "  SELECT id FROM fragment_versions WHERE conversation_id = ?1"
+                       "    AND (message_id >= ?2 OR (message_id IS NULL AND created >= ?3))"
+                       "  UNION"
+                       "  SELECT v.id FROM fragment_versions v JOIN doomed d ON v.parent_id = d.id"
+                       ") SELECT id FROM doomed ORDER BY id",
+                       conversation_id, message_id, since, versions, error);
+  for (guint i = 0; ok && i < versions->len; i++)
+    ok = collect_ids (db, "SELECT id FROM execution_results WHERE version_id = ?1 ORDER BY id",
+                      g_array_index (versions, gint64, i), 0, 0, results, error);
+
+  ok = ok
+       && unindex_rows (db, FRAG_SEARCH_SOURCE_RESULT, results, error)
+       && unindex_rows (db, FRAG_SEARCH_SOURCE_VERSION, versions, error)
+       && unindex_rows (db, FRAG_SEARCH_SOURCE_MESSAGE, messages, error)
+       /* Results, their blob links and the messages' attachments go by ON DELETE CASCADE. */
+       && step_for_each_id (db, "DELETE FROM fragment_versions WHERE id = ?1", versions, error)
+       && (stmt = _frag_history_db_prepare (db,
+                                            "DELETE FROM messages WHERE conversation_id = ?1 AND id >= ?2",
+                                            error)) != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, conversation_id);
+      sqlite3_bind_int64 (stmt, 2, message_id);
+      ok = _frag_history_db_step_done (db, stmt, error);
+    }
+  ok = ok
+       && touch_conversation (db, conversation_id, now, error)
+       && _frag_history_blobs_collect (db, error);
+  return _frag_history_db_end (db, owned, ok, error);
+}
+
 /* Loading */
 
 #define CONVERSATION_COLUMNS \

@@ -108,6 +108,14 @@ gboolean                frag_history_db_rename_conversation (FragHistoryDb      
 gboolean                frag_history_db_delete_conversation (FragHistoryDb      *db,
                                                              gint64              conversation_id,
                                                              GError            **error);
+/* Deletes message_id and every later message of conversation_id with their versions
+ * and results (see frag_history_delete_messages_from_async()); NOT_FOUND when
+ * message_id is not a message of conversation_id. */
+gboolean                frag_history_db_delete_messages_from (FragHistoryDb      *db,
+                                                              gint64              conversation_id,
+                                                              gint64              message_id,
+                                                              gint64              now,
+                                                              GError            **error);
 FragStoredConversation *frag_history_db_load_conversation   (FragHistoryDb      *db,
                                                              gint64              conversation_id,
                                                              GError            **error);

@@ -769,6 +769,46 @@ frag_history_store_delete_conversation_finish (FragHistory   *history,
 }
 
 static void
+delete_messages_worker (FragHistoryStore *self,
+                        GTask            *task,
+                        gpointer          data)
+{
+  Args *args = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean ok;
+
+  if (!worker_check_open (self, task))
+    return;
+  ok = frag_history_db_delete_messages_from (self->db, args->id, args->other_id, g_get_real_time (), &error);
+  return_boolean (task, ok, error);
+}
+
+static void
+frag_history_store_delete_messages_from_async (FragHistory         *history,
+                                               gint64               conversation_id,
+                                               gint64               message_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  Args *args = args_new ();
+
+  args->id = conversation_id;
+  args->other_id = message_id;
+  push_task (FRAG_HISTORY_STORE (history), frag_history_store_delete_messages_from_async, args,
+             delete_messages_worker, cancellable, callback, user_data);
+}
+
+static gboolean
+frag_history_store_delete_messages_from_finish (FragHistory   *history,
+                                                GAsyncResult  *result,
+                                                GError       **error)
+{
+  return propagate_boolean (FRAG_HISTORY_STORE (history), result,
+                            frag_history_store_delete_messages_from_async, error);
+}
+
+static void
 load_worker (FragHistoryStore *self,
              GTask            *task,
              gpointer          data)
@@ -933,6 +973,8 @@ frag_history_store_iface_init (FragHistoryInterface *iface)
   iface->rename_conversation_finish = frag_history_store_rename_conversation_finish;
   iface->delete_conversation_async = frag_history_store_delete_conversation_async;
   iface->delete_conversation_finish = frag_history_store_delete_conversation_finish;
+  iface->delete_messages_from_async = frag_history_store_delete_messages_from_async;
+  iface->delete_messages_from_finish = frag_history_store_delete_messages_from_finish;
   iface->load_conversation_async = frag_history_store_load_conversation_async;
   iface->load_conversation_finish = frag_history_store_load_conversation_finish;
   iface->list_conversations_async = frag_history_store_list_conversations_async;

@@ -225,6 +225,36 @@ stored_message (FragStoredConversation *stored,
   return g_ptr_array_index (messages, index);
 }
 
+/* A second controller on the fixture's store, loaded with the conversation: what
+ * reopening it in the app shows. */
+static FragConversation *
+load_resumed (Fixture *f,
+              gint64   conversation_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+  FragConversation *resumed;
+
+  resumed = frag_conversation_new (FRAG_PROVIDER (f->provider), FRAG_SANDBOX (f->sandbox),
+                                   FRAG_HISTORY (f->store), FRAG_KEYRING (f->keyring), f->templates);
+  frag_conversation_load_async (resumed, conversation_id, NULL, pipeline_test_result_cb, &slot);
+  result = pipeline_test_wait (&slot);
+  g_assert_true (frag_conversation_load_finish (resumed, result, &error));
+  g_assert_no_error (error);
+  return resumed;
+}
+
+static const char *
+resumed_text (FragConversation *resumed,
+              guint             index)
+{
+  g_autoptr(FragMessage) message = g_list_model_get_item (frag_conversation_get_messages (resumed), index);
+
+  g_assert_nonnull (message);
+  return frag_message_get_text (message);  /* the model keeps its own reference */
+}
+
 static void
 assert_before (Fixture    *f,
                const char *first,
@@ -482,12 +512,11 @@ test_retry (Fixture       *f,
   g_assert_cmpuint (n_messages (f), ==, 2);
   g_assert_cmpint (frag_message_get_state (message_at (f, 1)), ==, FRAG_MESSAGE_STATE_COMPLETE);
 
+  /* The history shows what the chat showed: the replaced answer is gone there too. */
   stored = reopen_and_load (f);
-  g_assert_cmpuint (frag_stored_conversation_get_messages (stored)->len, ==, 3);
+  g_assert_cmpuint (frag_stored_conversation_get_messages (stored)->len, ==, 2);
   g_assert_cmpint (frag_stored_message_get_role (stored_message (stored, 0)), ==, FRAG_MESSAGE_ROLE_USER);
-  g_assert_cmpint (frag_stored_message_get_state (stored_message (stored, 1)), ==, FRAG_MESSAGE_STATE_ERROR);
-  g_assert_cmpstr (frag_stored_message_get_error_message (stored_message (stored, 1)), ==, "Context too long");
-  g_assert_cmpint (frag_stored_message_get_state (stored_message (stored, 2)), ==, FRAG_MESSAGE_STATE_COMPLETE);
+  g_assert_cmpint (frag_stored_message_get_state (stored_message (stored, 1)), ==, FRAG_MESSAGE_STATE_COMPLETE);
   g_clear_object (&f->store);
 }
 
@@ -502,6 +531,7 @@ test_retry_complete (Fixture       *f,
   g_autofree char *better = pipeline_test_fragment_json ("code-interpreter-v1", NULL, "print('better')", -1);
   g_autoptr(GError) error = NULL;
   g_autofree char *request_text = NULL;
+  g_autoptr(FragStoredConversation) stored = NULL;
 
   fake_provider_queue_stream (f->provider, first, 3, 1, FAKE_END_COMPLETE);
   g_assert_true (send (f, "one", &error));
@@ -518,6 +548,12 @@ test_retry_complete (Fixture       *f,
   g_assert_cmpuint (n_messages (f), ==, 4);
   g_assert_true (g_str_has_prefix (frag_fragment_get_code (frag_conversation_get_fragment (f->conversation)),
                                    "print('better')"));
+
+  /* Reopened, the conversation has the better answer and not the unwanted one. */
+  stored = reopen_and_load (f);
+  g_assert_cmpuint (frag_stored_conversation_get_messages (stored)->len, ==, 4);
+  g_assert_cmpuint (frag_stored_conversation_get_versions (stored)->len, ==, 2);
+  g_clear_object (&f->store);
 }
 
 static void
@@ -529,6 +565,10 @@ test_undo (Fixture       *f,
   g_autofree char *third = pipeline_test_fragment_json ("code-interpreter-v1", NULL, "print('third')", -1);
   g_autoptr(GError) error = NULL;
   g_autofree char *request_text = NULL;
+  g_autoptr(FragConversation) resumed = NULL;
+  g_autoptr(FragStoredConversation) stored = NULL;
+  GPtrArray *messages;
+  GPtrArray *versions;
 
   g_assert_false (frag_conversation_undo (f->conversation));
   fake_provider_queue_stream (f->provider, first, 3, 1, FAKE_END_COMPLETE);
@@ -544,6 +584,14 @@ test_undo (Fixture       *f,
                                    "print('first')"));
   g_assert_nonnull (frag_conversation_get_result (f->conversation));
 
+  /* Reopened, the conversation is what the chat shows: the exchange left the history. */
+  resumed = load_resumed (f, frag_conversation_get_id (f->conversation));
+  g_assert_cmpuint (g_list_model_get_n_items (frag_conversation_get_messages (resumed)), ==, 2);
+  g_assert_cmpstr (resumed_text (resumed, 0), ==, "one");
+  g_assert_true (g_str_has_prefix (frag_fragment_get_code (frag_conversation_get_fragment (resumed)),
+                                   "print('first')"));
+  g_assert_nonnull (frag_conversation_get_result (resumed));
+
   /* The undone exchange is not in the next request's context. */
   fake_provider_queue_stream (f->provider, third, 3, 1, FAKE_END_COMPLETE);
   g_assert_true (send (f, "three", &error));
@@ -553,6 +601,81 @@ test_undo (Fixture       *f,
   g_assert_nonnull (strstr (request_text, "[user] one\n[assistant] Here is the program"));
   g_assert_nonnull (strstr (request_text, "print('first')"));
   g_assert_true (g_str_has_suffix (request_text, "[user] three\n"));
+
+  /* On disk, after reopening the database: both kept exchanges, with one version and
+   * one result each, and nothing of the undone one. */
+  stored = reopen_and_load (f);
+  messages = frag_stored_conversation_get_messages (stored);
+  g_assert_cmpuint (messages->len, ==, 4);
+  g_assert_cmpstr (frag_stored_message_get_text (stored_message (stored, 0)), ==, "one");
+  g_assert_cmpstr (frag_stored_message_get_text (stored_message (stored, 2)), ==, "three");
+  versions = frag_stored_conversation_get_versions (stored);
+  g_assert_cmpuint (versions->len, ==, 2);
+  for (guint i = 0; i < versions->len; i++)
+    g_assert_null (strstr (frag_stored_version_get_fragment_json (g_ptr_array_index (versions, i)), "second"));
+  g_assert_cmpuint (frag_stored_conversation_get_results (stored)->len, ==, 2);
+}
+
+/* The history forgets the exchange even when the conversation is dropped right after
+ * the undo (the window closed): the write does not depend on the controller. */
+static void
+test_undo_then_dispose (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *first = pipeline_test_fragment_json ("code-interpreter-v1", NULL, "print('first')", -1);
+  g_autofree char *second = pipeline_test_fragment_json ("code-interpreter-v1", NULL, "print('second')", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FragConversation) resumed = NULL;
+  gint64 id;
+
+  fake_provider_queue_stream (f->provider, first, 3, 1, FAKE_END_COMPLETE);
+  g_assert_true (send (f, "one", &error));
+  fake_provider_queue_stream (f->provider, second, 3, 1, FAKE_END_COMPLETE);
+  g_assert_true (send (f, "two", &error));
+  g_assert_no_error (error);
+  id = frag_conversation_get_id (f->conversation);
+
+  g_assert_true (frag_conversation_undo (f->conversation));
+  g_clear_object (&f->conversation);
+  /* The fixture's teardown wants a conversation. */
+  f->conversation = frag_conversation_new (FRAG_PROVIDER (f->provider), FRAG_SANDBOX (f->sandbox),
+                                           FRAG_HISTORY (f->store), FRAG_KEYRING (f->keyring), f->templates);
+
+  resumed = load_resumed (f, id);
+  g_assert_cmpuint (g_list_model_get_n_items (frag_conversation_get_messages (resumed)), ==, 2);
+  g_assert_cmpstr (resumed_text (resumed, 0), ==, "one");
+  g_assert_true (g_str_has_prefix (frag_fragment_get_code (frag_conversation_get_fragment (resumed)),
+                                   "print('first')"));
+}
+
+/* When the history cannot forget the exchange, the undo still happens in the chat and
+ * the failure is logged. */
+static void
+test_undo_history_fails (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *first = pipeline_test_fragment_json ("code-interpreter-v1", NULL, "print('first')", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  fake_provider_queue_stream (f->provider, first, 3, 1, FAKE_END_COMPLETE);
+  g_assert_true (send (f, "one", &error));
+  g_assert_no_error (error);
+  pipeline_test_close_store (f->store);
+
+  g_test_expect_message ("frag-conversation", G_LOG_LEVEL_WARNING,
+                         "Could not remove messages from the history: *closed*");
+  g_assert_true (frag_conversation_undo (f->conversation));
+  g_assert_cmpuint (n_messages (f), ==, 0);
+  g_assert_null (frag_conversation_get_fragment (f->conversation));
+  /* The store answers in order: once a later request is back, the delete's answer (and
+   * its warning) has been handled. */
+  frag_history_store_flush_async (f->store, NULL, pipeline_test_result_cb, &slot);
+  result = pipeline_test_wait (&slot);
+  g_assert_true (frag_history_store_flush_finish (f->store, result, &error));
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
 }
 
 static void
@@ -1066,6 +1189,8 @@ main (int   argc,
   ADD ("retry", test_retry);
   ADD ("retry-complete", test_retry_complete);
   ADD ("undo", test_undo);
+  ADD ("undo-then-dispose", test_undo_then_dispose);
+  ADD ("undo-history-fails", test_undo_history_fails);
   ADD ("edit-and-run", test_edit_and_run);
   ADD ("fix-it", test_fix_it);
   ADD ("fix-port-timeout", test_fix_port_timeout);

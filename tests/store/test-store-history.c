@@ -569,6 +569,250 @@ test_conversation_json (void)
                    "{\"title\":\"partial");
 }
 
+/* Deleting the end of a conversation (undo) */
+
+/* Canonical base64 of bytes no other result has: a blob only the undone run uses. */
+#define UNDONE_IMAGE "iVBORyBvbmx5IGluIHRoZSB1bmRvbmUgcnVu"
+
+static gboolean
+delete_messages_from (FragHistory  *history,
+                      gint64        conversation_id,
+                      gint64        message_id,
+                      GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  frag_history_delete_messages_from_async (history, conversation_id, message_id, NULL, store_test_result_cb,
+                                           &result);
+  return frag_history_delete_messages_from_finish (history, store_test_wait (&result), error);
+}
+
+/* The conversations whose text matches query. */
+static GArray *
+search_conversations (FragHistory *history,
+                      const char  *query)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) hits = NULL;
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  frag_history_search_async (history, query, 0, 50, NULL, store_test_result_cb, &result);
+  hits = frag_history_search_finish (history, store_test_wait (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (hits); i++)
+    {
+      g_autoptr(FragSearchHit) hit = g_list_model_get_item (hits, i);
+      gint64 id = frag_conversation_info_get_id (frag_search_hit_get_conversation (hit));
+
+      g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+static gboolean
+search_finds (FragHistory *history,
+              const char  *query,
+              gint64       conversation_id)
+{
+  g_autoptr(GArray) ids = search_conversations (history, query);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      if (g_array_index (ids, gint64, i) == conversation_id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A count(*) read by a second connection: what another process would see. */
+static int
+count_rows (const char *path,
+            const char *sql)
+{
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int count;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+  return count;
+}
+
+static gint64
+message_id_at (FragStoredConversation *conversation,
+               guint                   index)
+{
+  return frag_stored_message_get_id (g_ptr_array_index (frag_stored_conversation_get_messages (conversation), index));
+}
+
+static gint64
+version_id_at (FragStoredConversation *conversation,
+               guint                   index)
+{
+  return frag_stored_version_get_id (g_ptr_array_index (frag_stored_conversation_get_versions (conversation), index));
+}
+
+static void
+test_delete_messages_from (void)
+{
+  g_autofree char *dir = store_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(FragHistoryStore) store = NULL;
+  g_autoptr(FragStoredConversation) before = NULL;
+  g_autoptr(FragStoredConversation) after = NULL;
+  g_autoptr(FragStoredConversation) other = NULL;
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify)frag_attachment_free);
+  g_autoptr(GBytes) screenshot = g_bytes_new_static ("\x89PNG attached to the undone prompt", 34);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) expected_result = NULL;
+  g_autoptr(JsonNode) loaded_result = NULL;
+  const char *first_fragment = "{\"title\":\"Sine\",\"template\":\"code-interpreter-v1\",\"code\":\"print('alpha')\"}";
+  const char *second_fragment = "{\"title\":\"Zebra\",\"template\":\"code-interpreter-v1\",\"code\":\"print('zebracode')\"}";
+  const char *kept_result = "{\"stdout\":[\"keptoutput\\n\"],\"results\":[{\"png\":\"" RED_PIXEL_PNG "\"}]}";
+  /* Shares the red pixel with the kept result, and has an image of its own. */
+  const char *undone_result = "{\"stdout\":[\"zebraoutput\\n\"],\"results\":[{\"png\":\"" RED_PIXEL_PNG "\"},"
+                              "{\"png\":\"" UNDONE_IMAGE "\"}]}";
+  g_autofree char *index_sql = NULL;
+  FragHistory *history;
+  gint64 c1, c2, u1, a1, v1, e1, r1, u2, a2, v2, e2, e3, other_message;
+  gint64 updated;
+
+  store = store_test_open (path, &error);
+  g_assert_no_error (error);
+  history = FRAG_HISTORY (store);
+
+  /* The exchange that stays, with a user edit made before the next prompt. */
+  c1 = create_conversation (history, "Undo test");
+  index_sql = g_strdup_printf ("SELECT count(*) FROM search_index WHERE conversation_id = %" G_GINT64_FORMAT, c1);
+  u1 = append_user_message (history, c1, "first prompt alpha", NULL);
+  a1 = begin_assistant_message (history, c1);
+  finish_message (history, a1, FRAG_MESSAGE_STATE_COMPLETE, "Here is alpha", first_fragment, NULL);
+  v1 = add_version (history, c1, a1, 0, FRAG_VERSION_ORIGIN_MODEL, first_fragment);
+  r1 = add_result (history, v1, kept_result);
+  e1 = add_version (history, c1, 0, v1, FRAG_VERSION_ORIGIN_USER_EDIT,
+                    "{\"title\":\"Sine\",\"code\":\"print('editedbefore')\"}");
+
+  /* The exchange to undo: a prompt with an attachment, an answer, its run, an edit of
+   * that answer and an edit of the older version made after the prompt. */
+  g_ptr_array_add (attachments, frag_attachment_new ("image/png", screenshot));
+  u2 = append_user_message (history, c1, "second prompt zebra", attachments);
+  a2 = begin_assistant_message (history, c1);
+  finish_message (history, a2, FRAG_MESSAGE_STATE_COMPLETE, "Here is zebra", second_fragment, NULL);
+  v2 = add_version (history, c1, a2, e1, FRAG_VERSION_ORIGIN_MODEL, second_fragment);
+  add_result (history, v2, undone_result);
+  e2 = add_version (history, c1, 0, v2, FRAG_VERSION_ORIGIN_USER_EDIT,
+                    "{\"title\":\"Zebra\",\"code\":\"print('editedzebra')\"}");
+  add_result (history, e2, undone_result);
+  e3 = add_version (history, c1, 0, v1, FRAG_VERSION_ORIGIN_USER_EDIT,
+                    "{\"title\":\"Sine\",\"code\":\"print('editedafter')\"}");
+
+  /* Another conversation, which must not be touched, written last so it tops the list. */
+  c2 = create_conversation (history, "Other");
+  other_message = append_user_message (history, c2, "zebra elsewhere", NULL);
+
+  g_assert_true (search_finds (history, "zebraoutput", c1));
+  g_assert_true (search_finds (history, "editedafter", c1));
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM blobs"), ==, 3);
+  before = load (history, c1, &error);
+  g_assert_no_error (error);
+  updated = frag_conversation_info_get_updated (frag_stored_conversation_get_info (before));
+  g_assert_cmpuint (frag_stored_conversation_get_versions (before)->len, ==, 5);
+  g_assert_cmpint (version_id_at (before, 2), ==, v2);
+  g_assert_cmpint (version_id_at (before, 3), ==, e2);
+  g_assert_cmpint (version_id_at (before, 4), ==, e3);
+  g_assert_cmpuint (frag_stored_conversation_get_results (before)->len, ==, 3);
+
+  /* A message of another conversation, or none at all, is not found and nothing goes. */
+  g_assert_false (delete_messages_from (history, c1, other_message, &error));
+  g_assert_error (error, FRAG_HISTORY_ERROR, FRAG_HISTORY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (delete_messages_from (history, c1, 9999, &error));
+  g_assert_error (error, FRAG_HISTORY_ERROR, FRAG_HISTORY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (delete_messages_from (history, 9999, u2, &error));
+  g_assert_error (error, FRAG_HISTORY_ERROR, FRAG_HISTORY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM messages"), ==, 5);
+
+  g_assert_true (delete_messages_from (history, c1, u2, &error));
+  g_assert_no_error (error);
+
+  /* The earlier exchange and the edit made before the prompt are intact. */
+  after = load (history, c1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (frag_stored_conversation_get_messages (after)->len, ==, 2);
+  g_assert_cmpint (message_id_at (after, 0), ==, u1);
+  g_assert_cmpint (message_id_at (after, 1), ==, a1);
+  g_assert_cmpuint (frag_stored_conversation_get_versions (after)->len, ==, 2);
+  g_assert_cmpint (version_id_at (after, 0), ==, v1);
+  g_assert_cmpint (version_id_at (after, 1), ==, e1);
+  g_assert_cmpuint (frag_stored_conversation_get_results (after)->len, ==, 1);
+  g_assert_cmpint (frag_stored_result_get_id (g_ptr_array_index (frag_stored_conversation_get_results (after), 0)),
+                   ==, r1);
+  g_assert_cmpstr (frag_stored_message_get_text (g_ptr_array_index (frag_stored_conversation_get_messages (after), 1)),
+                   ==, "Here is alpha");
+  g_assert_cmpint (frag_stored_version_get_id (frag_stored_conversation_get_latest_version (after)), ==, e1);
+  /* The kept result still has its image, shared with a deleted one. */
+  expected_result = parse (kept_result);
+  loaded_result = parse (frag_stored_result_get_result_json (g_ptr_array_index (frag_stored_conversation_get_results (after), 0)));
+  g_assert_true (json_node_equal (expected_result, loaded_result));
+  /* Deleting counts as a change: the conversation moves back to the top of the list. */
+  g_assert_cmpint (frag_conversation_info_get_updated (frag_stored_conversation_get_info (after)), >, updated);
+  {
+    g_autoptr(GListModel) all = list (history, 0, 10);
+    g_autoptr(FragConversationInfo) top = g_list_model_get_item (all, 0);
+
+    g_assert_cmpint (frag_conversation_info_get_id (top), ==, c1);
+  }
+
+  /* Search forgets the deleted text, keeps the rest, and the other conversation's. */
+  g_assert_false (search_finds (history, "zebra", c1));
+  g_assert_false (search_finds (history, "zebraoutput", c1));
+  g_assert_false (search_finds (history, "zebracode", c1));
+  g_assert_false (search_finds (history, "editedzebra", c1));
+  g_assert_false (search_finds (history, "editedafter", c1));
+  g_assert_true (search_finds (history, "zebra", c2));
+  g_assert_true (search_finds (history, "alpha", c1));
+  g_assert_true (search_finds (history, "keptoutput", c1));
+  g_assert_true (search_finds (history, "editedbefore", c1));
+  /* Title, u1, a1, v1, r1 and e1: one entry each, and the index matches its rows. */
+  g_assert_cmpint (count_rows (path, index_sql), ==, 6);
+
+  /* The attachment and the image only the undone runs used are gone; the red pixel stays. */
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM blobs"), ==, 1);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM message_attachments"), ==, 0);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM result_blobs"), ==, 1);
+
+  other = load (history, c2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (frag_stored_conversation_get_messages (other)->len, ==, 1);
+  g_clear_object (&other);
+
+  /* From the first message: the conversation stays, empty but for its title. */
+  g_clear_object (&after);
+  g_assert_true (delete_messages_from (history, c1, u1, &error));
+  g_assert_no_error (error);
+  after = load (history, c1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (frag_conversation_info_get_title (frag_stored_conversation_get_info (after)), ==, "Undo test");
+  g_assert_cmpuint (frag_stored_conversation_get_messages (after)->len, ==, 0);
+  g_assert_cmpuint (frag_stored_conversation_get_versions (after)->len, ==, 0);
+  g_assert_cmpuint (frag_stored_conversation_get_results (after)->len, ==, 0);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM blobs"), ==, 0);
+  g_assert_cmpint (count_rows (path, index_sql), ==, 1);
+  g_assert_true (search_finds (history, "undo", c1));
+  g_assert_false (search_finds (history, "alpha", c1));
+
+  store_test_close (store);
+  g_clear_object (&store);
+  store_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -585,6 +829,7 @@ main (int   argc,
   g_test_add_func ("/store/history/closed-store-fails", test_closed_store_fails);
   g_test_add_func ("/store/history/cancelled", test_cancelled);
   g_test_add_func ("/store/history/conversation-json", test_conversation_json);
+  g_test_add_func ("/store/history/delete-messages-from", test_delete_messages_from);
 
   return g_test_run ();
 }
