@@ -661,7 +661,7 @@ frag_cli_generate (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new ("PROMPT");
+  context = g_option_context_new (NULL); /* G_OPTION_REMAINING names PROMPT */
   g_option_context_set_summary (context,
                                 "Ask a model for a fragment and store the exchange in the history.\n"
                                 "Progress goes to stderr; the fragment JSON goes to stdout, and with\n"

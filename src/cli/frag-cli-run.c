@@ -26,8 +26,11 @@
  * Interpreter fragments: the result is printed when the run ends. Code that failed
  * (an exception) still prints its result, then "frag: Name: value" on stderr, status 7.
  * Web fragments: the result (with its url) is printed and flushed the moment the port
- * answers; the server then keeps running until SIGINT/SIGTERM (status 0), or for
- * --serve-seconds, or not at all with --no-wait. If the server dies meanwhile: status 7.
+ * answers. A local app lives in this process, so it keeps running until SIGINT/SIGTERM
+ * (status 0), or for --serve-seconds, or not at all with --no-wait; if it dies
+ * meanwhile: status 7. An E2B app lives on E2B: frag exits at once and leaves the
+ * sandbox serving until its E2B timeout, as E2B Fragments does (the app lists such
+ * sandboxes at start-up), unless --no-wait or --serve-seconds asks for a kill.
  */
 
 #define KEYRING_TIMEOUT_SECONDS 5
@@ -41,9 +44,10 @@ static const char summary[] =
   "The local backend is the default even when an E2B key is set: code leaves this\n"
   "computer only when asked to with --backend e2b.\n"
   "\n"
-  "Web fragments: the result is printed as soon as the app answers on its port; the app\n"
-  "then runs until interrupted (Ctrl+C / SIGTERM ends it with status 0), unless\n"
-  "--no-wait or --serve-seconds says otherwise.\n"
+  "Web fragments: the result is printed as soon as the app answers on its port. A local\n"
+  "app then runs until interrupted (Ctrl+C / SIGTERM ends it with status 0); an E2B app\n"
+  "keeps running in its sandbox until E2B's timeout while frag exits. --no-wait stops\n"
+  "the app at once; --serve-seconds N keeps it N seconds, then stops it.\n"
   "\n"
   "Exit status: 0 ok, 2 usage or unreadable file, 3 E2B authentication, 4 rate limit,\n"
   "5 network, 6 invalid fragment, 7 sandbox error or the code failed.";
@@ -61,6 +65,7 @@ typedef struct
   gboolean      serving;
   gboolean      interrupted;
   gboolean      finishing;
+  gboolean      keep_sandbox; /* an E2B app left serving after we exit */
   int           status;
   guint         sigint_id;
   guint         sigterm_id;
@@ -136,6 +141,11 @@ finish (RunState *state,
   state->status = status;
   state->serving = FALSE;
   g_clear_handle_id (&state->serve_timer_id, g_source_remove);
+  if (state->keep_sandbox)
+    {
+      g_main_loop_quit (state->loop);
+      return;
+    }
   /* Not state->cancellable: it may be cancelled already, and the kill must happen. */
   frag_sandbox_kill_async (state->sandbox, NULL, killed_cb, state);
 }
@@ -235,6 +245,17 @@ executed_cb (GObject      *source,
 
   if (frag_result_get_url (state->result) == NULL || state->no_wait || state->serve_seconds == 0)
     {
+      finish (state, FRAG_EXIT_OK);
+      return;
+    }
+
+  if (state->serve_seconds < 0 && FRAG_IS_E2B_SANDBOX (state->sandbox))
+    {
+      g_autofree char *sandbox_id = frag_sandbox_dup_sandbox_id (state->sandbox);
+
+      g_printerr ("[detached] sandbox %s keeps serving %s until its E2B timeout\n",
+                  sandbox_id, frag_result_get_url (state->result));
+      state->keep_sandbox = TRUE;
       finish (state, FRAG_EXIT_OK);
       return;
     }
@@ -428,7 +449,7 @@ frag_cli_run (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new ("FRAGMENT.json");
+  context = g_option_context_new (NULL); /* G_OPTION_REMAINING names FRAGMENT.json */
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!frag_cli_parse_options (context, &argc, &argv, &status))

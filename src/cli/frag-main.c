@@ -57,7 +57,16 @@ main (int   argc,
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  g_set_prgname ("frag");
+
+  /* GOption's --help prints the program name: "frag run", not just "frag". */
+  if (argc >= 2 && argv[1][0] != '-')
+    {
+      g_autofree char *prgname = g_strdup_printf ("frag %s", argv[1]);
+
+      g_set_prgname (prgname);
+    }
+  else
+    g_set_prgname ("frag");
 
   if (argc < 2)
     {

@@ -295,6 +295,43 @@ test_e2b (void)
   g_assert_cmpuint (fake_e2b_count (requests, "DELETE", "/sandboxes/"), ==, 1);
 }
 
+/* An E2B app lives on E2B: frag prints its URL and exits, leaving the sandbox serving
+ * (no DELETE) until E2B's timeout. */
+static void
+test_e2b_web_detaches (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *path = write_fragment ("fake-web", "pages/index.tsx", "3000", "export default () => null;\n");
+  g_autofree char *config_dir = g_build_filename (g_get_user_config_dir (), "fragment-studio", NULL);
+  g_autofree char *templates = g_build_filename (config_dir, "templates.json", NULL);
+  const char *args[] = { "run", "--backend", "e2b", path, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonArray) requests = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *result;
+
+  g_assert_cmpint (g_mkdir_with_parents (config_dir, 0700), ==, 0);
+  g_file_set_contents (templates,
+                       "{\"fake-web\": {\"name\": \"Fake web\", \"lib\": [], \"file\": \"pages/index.tsx\","
+                       " \"instructions\": \"x\", \"port\": 3000, \"kind\": \"web\","
+                       " \"start_cmd\": null, \"e2b_template\": \"web-slow\"}}", -1, &error);
+  g_assert_no_error (error);
+  g_subprocess_launcher_setenv (launcher, "E2B_API_KEY", FAKE_E2B_API_KEY, TRUE);
+  g_subprocess_launcher_setenv (launcher, "E2B_API_URL", fake->base_url, TRUE);
+  g_subprocess_launcher_setenv (launcher, "FRAG_E2B_SANDBOX_URL", fake->base_url, TRUE);
+  g_assert_cmpint (run_frag (launcher, args, &out, &err), ==, 0);
+  g_unlink (templates);
+
+  result = parse_object (out, parser);
+  g_assert_cmpstr (json_object_get_string_member (result, "backend"), ==, "e2b");
+  g_assert_nonnull (json_object_get_string_member (result, "url"));
+  g_assert_nonnull (strstr (err, "keeps serving"));
+  requests = fake_e2b_take_requests (fake);
+  g_assert_cmpuint (fake_e2b_count (requests, "DELETE", "/sandboxes/"), ==, 0);
+}
+
 static void
 test_e2b_errors (void)
 {
@@ -341,6 +378,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/sandbox/cli/e2b", test_e2b);
   g_test_add_func ("/sandbox/cli/e2b-errors", test_e2b_errors);
+  g_test_add_func ("/sandbox/cli/e2b-web-detaches", test_e2b_web_detaches);
 
   status = g_test_run ();
   fake_e2b_stop (fake);
