@@ -58,14 +58,17 @@ communicate_cb (GObject      *object,
 }
 
 /* Runs the built frag; the loopback servers keep answering meanwhile (the main loop
- * runs while we wait). env: NAME=VALUE pairs, NULL-terminated. */
+ * runs while we wait). env: NAME=VALUE pairs, NULL-terminated; input: its stdin. */
 static void
-run_frag (Outcome             *outcome,
-          const char * const  *args,
-          const char * const  *env)
+run_frag_with_input (Outcome             *outcome,
+                     const char * const  *args,
+                     const char * const  *env,
+                     const char          *input)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                                                                       (input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                                      : G_SUBPROCESS_FLAGS_NONE));
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
@@ -88,13 +91,21 @@ run_frag (Outcome             *outcome,
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, outcome);
+  g_subprocess_communicate_utf8_async (process, input, NULL, communicate_cb, outcome);
   timeout = g_timeout_add_seconds (60, pipeline_test_timeout_cb, NULL);
   while (!outcome->done)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (timeout);
   /* What frag said, for the log of a failing test. */
   g_test_message ("frag exited with %d; stderr:\n%s", outcome->status, outcome->err);
+}
+
+static void
+run_frag (Outcome             *outcome,
+          const char * const  *args,
+          const char * const  *env)
+{
+  run_frag_with_input (outcome, args, env, NULL);
 }
 
 static const char *
@@ -364,6 +375,99 @@ test_history_unavailable (Fixture       *f,
   g_assert_cmpuint (pipeline_model_server_get_n_requests (f->model), ==, 1);
 }
 
+/* Whether any file below path holds needle; with delete_tree, deletes the tree as it goes. */
+static gboolean
+tree_holds (const char *path,
+            const char *needle,
+            gboolean    delete_tree)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  gboolean found = FALSE;
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      found = g_file_get_contents (path, &contents, &length, NULL) &&
+              g_strstr_len (contents, length, needle) != NULL;
+    }
+  else
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          found |= tree_holds (child, needle, delete_tree);
+        }
+    }
+  if (delete_tree)
+    g_remove (path);
+  return found;
+}
+
+/* A full run with the key in the keyring only: frag finds it there, sends it to the
+ * provider, and writes it nowhere — not in the history, the config, the cache. */
+static void
+test_keyring_key_full_run (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *key = g_strdup_printf ("sk-keyring-only-%08x%08x", g_random_int (), g_random_int ());
+  g_autofree char *bearer = g_strdup_printf ("Bearer %s", key);
+  g_autofree char *key_line = g_strdup_printf ("%s\n", key);
+  g_autofree char *json = pipeline_test_fragment_json ("code-interpreter-v1", NULL, "print('keyring')", -1);
+  g_autofree char *home = g_build_filename (f->dir, "home", NULL);
+  g_autofree char *env_home = g_strdup_printf ("HOME=%s", home);
+  g_autofree char *env_data = g_strdup_printf ("XDG_DATA_HOME=%s/data", home);
+  g_autofree char *env_config = g_strdup_printf ("XDG_CONFIG_HOME=%s/config", home);
+  g_autofree char *env_cache = g_strdup_printf ("XDG_CACHE_HOME=%s/cache", home);
+  g_autofree char *env_state = g_strdup_printf ("XDG_STATE_HOME=%s/state", home);
+  const char *env[] = { env_home, env_data, env_config, env_cache, env_state, NULL };
+  const char *set_args[] = { "keys", "set", "openai", NULL };
+  const char *delete_args[] = { "keys", "delete", "openai", NULL };
+  g_auto(Outcome) stored = { 0 };
+  g_auto(Outcome) generated = { 0 };
+  g_auto(Outcome) listed = { 0 };
+  g_auto(Outcome) deleted = { 0 };
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      g_test_skip ("needs a session bus with an unlocked keyring (dbus-run-session + gnome-keyring)");
+      return;
+    }
+  if (!have_bwrap ())
+    return;
+
+  run_frag_with_input (&stored, set_args, env, key_line);
+  g_assert_cmpint (stored.status, ==, EXIT_OK);
+
+  pipeline_model_server_queue_stream (f->model, json, 10, 2);
+  {
+    /* The default history location (under the throw-away XDG_DATA_HOME), no --db. */
+    const char *args[] = { "generate", "--provider", "openai", "--model", "gpt-4o", "--base-url", f->base_url,
+                           "--run", "Use", "the", "keyring", NULL };
+
+    run_frag (&generated, args, env);
+  }
+  g_assert_cmpint (generated.status, ==, EXIT_OK);
+  g_assert_cmpstr (pipeline_model_server_get_auth (f->model), ==, bearer);
+  g_assert_null (strstr (generated.out, key));
+  g_assert_null (strstr (generated.err, key));
+  {
+    const char *args[] = { "history", "list", "--json", NULL };
+
+    run_frag (&listed, args, env);
+  }
+  g_assert_cmpint (listed.status, ==, EXIT_OK);
+  g_assert_nonnull (strstr (listed.out, "\"title\""));
+
+  run_frag (&deleted, delete_args, env);
+  g_assert_cmpint (deleted.status, ==, EXIT_OK);
+  /* The database, its WAL, the config and cache dirs: the key is in none of them. */
+  g_assert_false (tree_holds (home, key, TRUE));
+}
+
 static void
 test_usage (Fixture       *f,
             gconstpointer  data)
@@ -408,6 +512,7 @@ main (int   argc,
   ADD ("run-e2b", test_run_e2b);
   ADD ("history-unavailable", test_history_unavailable);
   ADD ("usage", test_usage);
+  ADD ("keyring-key-full-run", test_keyring_key_full_run);
 #undef ADD
 
   return g_test_run ();
