@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "frag-application-private.h"
+#include "frag-preferences-window.h"
 #include "frag-settings.h"
 
 /* Closes every window the way the close button does, so each saves its state; the
@@ -52,7 +53,27 @@ frag_application_actions_about (GSimpleAction *action,
                          NULL);
 }
 
+/* page: "keys" or "sandbox", or empty for the first page. */
+static void
+frag_application_actions_preferences (GSimpleAction *action,
+                                      GVariant      *param,
+                                      gpointer       user_data)
+{
+  FragApplication *self = FRAG_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *page = param != NULL ? g_variant_get_string (param, NULL) : "";
+  GtkWidget *window;
+
+  window = frag_preferences_window_new (self->keyring, self->providers);
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  if (*page != '\0')
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
+  { "preferences", frag_application_actions_preferences, "s" },
   { "quit", frag_application_actions_quit },
   { "about", frag_application_actions_about },
 };
@@ -71,6 +92,10 @@ _frag_application_actions_init (FragApplication *self)
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences::",
+                                         (const char *[]) { "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-conversation",
+                                         (const char *[]) { "<Control>n", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open",
                                          (const char *[]) { "<Control>o", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",

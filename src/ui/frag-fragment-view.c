@@ -26,6 +26,8 @@ struct _FragFragmentView
   AdwViewStack          *pages;
   FragCodeView          *code_view;
   FragWebPreview        *web_preview;
+  FragResultView        *result_view;
+  FragRunPanel          *run_panel;
 
   /* Owned */
   FragFragment          *fragment;
@@ -69,6 +71,8 @@ set_state (FragFragmentView      *self,
       g_clear_pointer (&self->error_detail, g_free);
     }
 
+  gtk_widget_set_visible (GTK_WIDGET (self->run_panel), state == FRAG_FRAGMENT_VIEW_FRAGMENT);
+
   if (self->state == state)
     return;
 
@@ -89,6 +93,28 @@ frag_fragment_view_new (void)
   return g_object_new (FRAG_TYPE_FRAGMENT_VIEW, NULL);
 }
 
+/* TRUE when the editor's buffers hold exactly the fragment's files. */
+static gboolean
+editor_holds (FragFragmentView *self,
+              FragFragment     *fragment)
+{
+  g_autoptr(GPtrArray) shown = frag_code_view_dup_files (self->code_view);
+  GPtrArray *files = frag_fragment_get_files (fragment);
+
+  if (shown->len != files->len || shown->len == 0)
+    return FALSE;
+  for (guint i = 0; i < files->len; i++)
+    {
+      FragFragmentFile *a = g_ptr_array_index (shown, i);
+      FragFragmentFile *b = g_ptr_array_index (files, i);
+
+      if (g_strcmp0 (a->file_path, b->file_path != NULL ? b->file_path : "") != 0
+          || g_strcmp0 (a->code, b->code != NULL ? b->code : "") != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 void
 frag_fragment_view_set_fragment (FragFragmentView *self,
                                  FragFragment     *fragment)
@@ -96,13 +122,17 @@ frag_fragment_view_set_fragment (FragFragmentView *self,
   g_return_if_fail (FRAG_IS_FRAGMENT_VIEW (self));
   g_return_if_fail (FRAG_IS_FRAGMENT (fragment));
 
-  if (g_set_object (&self->fragment, fragment))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAGMENT]);
+  if (self->fragment != NULL && frag_fragment_equal (self->fragment, fragment))
+    {
+      set_state (self, FRAG_FRAGMENT_VIEW_FRAGMENT);
+      return;
+    }
 
-  frag_code_view_set_fragment (self->code_view, fragment);
-  /* The old fragment's app is not this one's result. */
-  frag_web_preview_clear (self->web_preview);
-  adw_view_stack_set_visible_child_name (self->pages, "code");
+  g_set_object (&self->fragment, fragment);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAGMENT]);
+
+  if (!editor_holds (self, fragment))
+    frag_code_view_set_fragment (self->code_view, fragment);
   set_state (self, FRAG_FRAGMENT_VIEW_FRAGMENT);
 }
 
@@ -136,6 +166,39 @@ frag_fragment_view_show_error (FragFragmentView *self,
   g_free (self->error_detail);
   self->error_detail = g_strdup (detail);
   set_state (self, FRAG_FRAGMENT_VIEW_ERROR);
+}
+
+void
+frag_fragment_view_show_result (FragFragmentView *self)
+{
+  g_return_if_fail (FRAG_IS_FRAGMENT_VIEW (self));
+
+  adw_view_stack_set_visible_child_name (self->pages, "result");
+}
+
+FragResultView *
+frag_fragment_view_get_result_view (FragFragmentView *self)
+{
+  g_return_val_if_fail (FRAG_IS_FRAGMENT_VIEW (self), NULL);
+
+  return self->result_view;
+}
+
+FragRunPanel *
+frag_fragment_view_get_run_panel (FragFragmentView *self)
+{
+  g_return_val_if_fail (FRAG_IS_FRAGMENT_VIEW (self), NULL);
+
+  return self->run_panel;
+}
+
+void
+frag_fragment_view_clear_result (FragFragmentView *self)
+{
+  g_return_if_fail (FRAG_IS_FRAGMENT_VIEW (self));
+
+  frag_result_view_set_result (self->result_view, NULL);
+  frag_web_preview_clear (self->web_preview);
 }
 
 FragFragmentViewState
@@ -279,10 +342,14 @@ frag_fragment_view_class_init (FragFragmentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FragFragmentView, pages);
   gtk_widget_class_bind_template_child (widget_class, FragFragmentView, code_view);
   gtk_widget_class_bind_template_child (widget_class, FragFragmentView, web_preview);
+  gtk_widget_class_bind_template_child (widget_class, FragFragmentView, result_view);
+  gtk_widget_class_bind_template_child (widget_class, FragFragmentView, run_panel);
   gtk_widget_class_bind_template_callback (widget_class, on_back_button_clicked_cb);
 
   g_type_ensure (FRAG_TYPE_CODE_VIEW);
   g_type_ensure (FRAG_TYPE_WEB_PREVIEW);
+  g_type_ensure (FRAG_TYPE_RESULT_VIEW);
+  g_type_ensure (FRAG_TYPE_RUN_PANEL);
 }
 
 static void

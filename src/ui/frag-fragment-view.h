@@ -11,6 +11,8 @@
 
 #include "frag-code-view.h"
 #include "frag-fragment.h"
+#include "frag-result-view.h"
+#include "frag-run-panel.h"
 #include "frag-web-preview.h"
 
 G_BEGIN_DECLS
@@ -31,6 +33,9 @@ GType frag_fragment_view_state_get_type (void) G_GNUC_CONST;
 G_DECLARE_FINAL_TYPE (FragFragmentView, frag_fragment_view, FRAG, FRAGMENT_VIEW, GtkWidget)
 
 GtkWidget             *frag_fragment_view_new            (void);
+/* Shows the fragment's code. A fragment equal to the one shown, or whose files are what
+ * the editor already holds (the user's edit coming back as the current version), keeps
+ * the editor as it is: cursor, scroll position and undo history. */
 void                   frag_fragment_view_set_fragment   (FragFragmentView *self,
                                                           FragFragment     *fragment);
 /* The fragment last set (kept while an error is shown), or NULL. Borrowed. */
@@ -50,5 +55,10 @@ FragWebPreview        *frag_fragment_view_get_web_preview (FragFragmentView *sel
 AdwViewStack          *frag_fragment_view_get_pages      (FragFragmentView *self);
 void                   frag_fragment_view_show_preview   (FragFragmentView *self);
 void                   frag_fragment_view_show_code      (FragFragmentView *self);
+void                   frag_fragment_view_show_result    (FragFragmentView *self);
+FragResultView        *frag_fragment_view_get_result_view (FragFragmentView *self);
+FragRunPanel          *frag_fragment_view_get_run_panel  (FragFragmentView *self);
+/* Forgets the last run: the result page and the preview go back to their empty states. */
+void                   frag_fragment_view_clear_result   (FragFragmentView *self);
 
 G_END_DECLS

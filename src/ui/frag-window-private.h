@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include "frag-chat-view.h"
+#include "frag-conversation.h"
 #include "frag-window.h"
 
 G_BEGIN_DECLS
@@ -22,14 +24,27 @@ struct _FragWindow
   GtkWidget            *fragment_pane;
   AdwWindowTitle       *window_title;
   AdwViewSwitcher      *view_switcher;
+  FragChatView         *chat_view;
   FragFragmentView     *fragment_view;
 
   /* Owned */
   GSettings            *settings;
   GCancellable         *open_cancellable;     /* the open in progress, if any */
   GtkFileChooserNative *file_chooser;         /* while the Open dialog is up */
+  FragConversation     *conversation;         /* NULL until the history is open */
+  GCancellable         *cancellable;          /* turns and setup; cancelled in dispose */
+  gboolean              creating;             /* a conversation is being made (E2B key lookup) */
 };
 
-void _frag_window_class_actions_init (FragWindowClass *klass);
+void _frag_window_class_actions_init        (FragWindowClass *klass);
+void _frag_window_class_conversation_init   (FragWindowClass *klass);
+void _frag_window_conversation_init         (FragWindow      *self);
+void _frag_window_conversation_dispose      (FragWindow      *self);
+void _frag_window_show_toast                (FragWindow      *self,
+                                             const char      *text,
+                                             const char      *button_label,
+                                             const char      *action_name);
+void _frag_window_set_title_from_fragment   (FragWindow      *self,
+                                             FragFragment    *fragment);
 
 G_END_DECLS

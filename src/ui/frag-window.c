@@ -73,6 +73,14 @@ frag_window_get_fragment_view (FragWindow *self)
   return self->fragment_view;
 }
 
+FragConversation *
+frag_window_get_conversation (FragWindow *self)
+{
+  g_return_val_if_fail (FRAG_IS_WINDOW (self), NULL);
+
+  return self->creating ? NULL : self->conversation;
+}
+
 void
 frag_window_add_toast (FragWindow *self,
                        AdwToast   *toast)
@@ -92,9 +100,29 @@ frag_window_is_empty (FragWindow *self)
          && frag_fragment_view_get_fragment (self->fragment_view) == NULL;
 }
 
-static void
-show_fragment (FragWindow   *self,
-               FragFragment *fragment)
+void
+_frag_window_show_toast (FragWindow *self,
+                         const char *text,
+                         const char *button_label,
+                         const char *action_name)
+{
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (markup);
+
+  /* Toast titles are Pango markup; the text quotes messages from the layers below. */
+  if (button_label != NULL && action_name != NULL)
+    {
+      adw_toast_set_button_label (toast, button_label);
+      adw_toast_set_action_name (toast, action_name);
+      adw_toast_set_timeout (toast, 10);
+    }
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+_frag_window_set_title_from_fragment (FragWindow   *self,
+                                      FragFragment *fragment)
 {
   const char *title = frag_fragment_get_title (fragment);
   const char *description = frag_fragment_get_description (fragment);
@@ -102,13 +130,22 @@ show_fragment (FragWindow   *self,
   if (title == NULL || *title == '\0')
     title = _("Untitled Fragment");
 
-  frag_fragment_view_set_fragment (self->fragment_view, fragment);
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, description != NULL ? description : "");
   /* The subtitle is one ellipsized line; the tooltip has the whole description. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), description);
   gtk_window_set_title (GTK_WINDOW (self), title);
+}
 
+static void
+show_fragment (FragWindow   *self,
+               FragFragment *fragment)
+{
+  frag_fragment_view_set_fragment (self->fragment_view, fragment);
+  /* An opened file's app is not the last run's result. */
+  frag_fragment_view_clear_result (self->fragment_view);
+  frag_fragment_view_show_code (self->fragment_view);
+  _frag_window_set_title_from_fragment (self, fragment);
   adw_leaflet_set_visible_child (self->leaflet, self->fragment_pane);
 }
 
@@ -286,6 +323,7 @@ frag_window_open_file_async (FragWindow          *self,
   /* Only the newest open may change the window. */
   g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
+  _frag_window_conversation_dispose (self);
   self->open_cancellable = g_cancellable_new ();
 
   data = g_new0 (OpenData, 1);
@@ -416,6 +454,7 @@ frag_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
+  _frag_window_conversation_dispose (self);
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
   g_clear_object (&self->file_chooser);
@@ -423,6 +462,19 @@ frag_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FRAG_TYPE_WINDOW);
 
   G_OBJECT_CLASS (frag_window_parent_class)->dispose (object);
+}
+
+/* GtkWindow:application is set after construction: the application's services are
+ * reachable once it is. */
+static void
+on_application_cb (FragWindow *self,
+                   GParamSpec *pspec,
+                   gpointer    user_data)
+{
+  if (gtk_window_get_application (GTK_WINDOW (self)) == NULL || self->cancellable != NULL)
+    return;
+
+  _frag_window_conversation_init (self);
 }
 
 static void
@@ -454,11 +506,14 @@ frag_window_class_init (FragWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FragWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FragWindow, view_switcher);
   gtk_widget_class_bind_template_child (widget_class, FragWindow, fragment_view);
+  gtk_widget_class_bind_template_child (widget_class, FragWindow, chat_view);
   gtk_widget_class_bind_template_callback (widget_class, on_fragment_view_state_cb);
 
   _frag_window_class_actions_init (klass);
+  _frag_window_class_conversation_init (klass);
 
   g_type_ensure (FRAG_TYPE_FRAGMENT_VIEW);
+  g_type_ensure (FRAG_TYPE_CHAT_VIEW);
 }
 
 static void
@@ -485,4 +540,6 @@ frag_window_init (FragWindow *self)
   drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop_target, "drop", G_CALLBACK (on_drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
+
+  g_signal_connect (self, "notify::application", G_CALLBACK (on_application_cb), NULL);
 }

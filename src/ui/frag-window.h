@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "frag-application.h"
+#include "frag-conversation.h"
 #include "frag-fragment-view.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,7 @@ gboolean          frag_window_is_empty           (FragWindow           *self);
 void              frag_window_add_toast          (FragWindow           *self,
                                                   AdwToast             *toast);
 FragFragmentView *frag_window_get_fragment_view  (FragWindow           *self);
+/* The conversation the chat shows, or NULL while the history is still opening. */
+FragConversation *frag_window_get_conversation   (FragWindow           *self);
 
 G_END_DECLS

@@ -485,8 +485,10 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *home = NULL;
   int status;
 
+  home = ui_test_isolate_home ();
   ui_test_init_environment ();
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
@@ -514,6 +516,12 @@ main (int   argc,
 
   g_application_quit (G_APPLICATION (app));
   g_clear_object (&app);
+
+  {
+    g_autoptr(GFile) root = g_file_new_for_path (home);
+
+    ui_test_remove_tree (root);
+  }
 
   return status;
 }

@@ -52,6 +52,53 @@ ui_test_init_environment (void)
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
 }
 
+/* Called first in main(), before anything asks GLib for a user directory: the
+ * application opens its history and reads the user's catalogs at startup, before
+ * G_TEST_OPTION_ISOLATE_DIRS has isolated anything, so without this a test would write
+ * to the real ~/.local/share/fragment-studio. Returns the directory (remove it with
+ * ui_test_remove_tree() at the end). */
+static inline char *
+ui_test_isolate_home (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *root = g_dir_make_tmp ("frag-ui-test-XXXXXX", &error);
+  static const struct { const char *variable; const char *folder; } dirs[] = {
+    { "HOME", "home" },
+    { "XDG_CONFIG_HOME", "config" },
+    { "XDG_DATA_HOME", "data" },
+    { "XDG_CACHE_HOME", "cache" },
+    { "XDG_STATE_HOME", "state" },
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (root, dirs[i].folder, NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+      g_setenv (dirs[i].variable, path, TRUE);
+    }
+  return root;
+}
+
+static inline void
+ui_test_remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL)
+    {
+      GFile *child = NULL;
+
+      if (!g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) || child == NULL)
+        break;
+      ui_test_remove_tree (child);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
 /* A fixture of tests/fixtures/ui (FRAG_TEST_DATA is set by tests/meson.build). */
 static inline GFile *
 ui_test_fixture (const char *name)
