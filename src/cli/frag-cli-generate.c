@@ -457,8 +457,7 @@ create_sandbox (const char  *backend,
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FragE2bConfig) config = NULL;
-  g_autoptr(FragE2bClient) client = NULL;
+  FragSandbox *sandbox;
   GAsyncResult *slot = NULL;
   char *key;
 
@@ -470,10 +469,9 @@ create_sandbox (const char  *backend,
   key = frag_keyring_resolve_key_finish (result, NULL, &error);
   if (key == NULL)
     g_debug ("No E2B key: %s", error->message);
-  config = frag_e2b_config_new_from_environment ();
-  client = frag_e2b_client_new (config, key, NULL);
+  sandbox = FRAG_SANDBOX (frag_e2b_sandbox_new_from_environment (key, NULL));
   frag_keyring_free_key (key);
-  return FRAG_SANDBOX (frag_e2b_sandbox_new (client, NULL));
+  return sandbox;
 }
 
 static gboolean

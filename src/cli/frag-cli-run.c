@@ -33,7 +33,7 @@
  * sandboxes at start-up), unless --no-wait or --serve-seconds asks for a kill.
  */
 
-#define KEYRING_TIMEOUT_SECONDS 5
+#define KEYRING_TIMEOUT_MS 5000
 
 static const char summary[] =
   "Runs FRAGMENT.json (the fragment JSON of 'frag generate') in a sandbox and prints the\n"
@@ -319,75 +319,32 @@ start (RunState *state)
 
 /* ---- the E2B key ---------------------------------------------------------------- */
 
-typedef struct
-{
-  RunState     *state;
-  GCancellable *timeout_cancellable;
-  guint         timeout_id;
-} KeyLookup;
-
-static gboolean
-key_timeout_cb (gpointer user_data)
-{
-  KeyLookup *lookup = user_data;
-
-  lookup->timeout_id = 0;
-  g_cancellable_cancel (lookup->timeout_cancellable);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-key_looked_up_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+key_resolved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  KeyLookup *lookup = user_data;
-  RunState *state = lookup->state;
+  RunState *state = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FragE2bConfig) config = frag_e2b_config_new_from_environment ();
-  g_autoptr(FragE2bClient) client = NULL;
   char *key;
 
-  key = frag_keyring_lookup_key_finish (FRAG_KEYRING (source), result, &error);
-  /* No keyring (or a locked one): the same as no stored key; the E2B backend then says
-   * which variable to set. */
-  if (error != NULL)
-    g_debug ("No E2B key from the keyring: %s", error->message);
-  g_clear_handle_id (&lookup->timeout_id, g_source_remove);
-  g_clear_object (&lookup->timeout_cancellable);
-  g_free (lookup);
-
-  client = frag_e2b_client_new (config, key, NULL);
+  key = frag_keyring_resolve_key_finish (result, NULL, &error);
+  /* No key anywhere: the E2B backend's first call says which variable to set. */
+  if (key == NULL)
+    g_debug ("No E2B key: %s", error->message);
+  state->sandbox = FRAG_SANDBOX (frag_e2b_sandbox_new_from_environment (key, NULL));
   frag_keyring_free_key (key);
-  state->sandbox = FRAG_SANDBOX (frag_e2b_sandbox_new (client, NULL));
   start (state);
 }
 
+/* Configuration precedence: environment, then the keyring (DESIGN.md). */
 static void
 start_e2b (RunState *state)
 {
-  const char *env_key = g_getenv ("E2B_API_KEY");
-  g_autoptr(FragSecretKeyring) keyring = NULL;
-  KeyLookup *lookup;
+  g_autoptr(FragSecretKeyring) keyring = frag_secret_keyring_new ();
 
-  if (env_key != NULL && *env_key != '\0')
-    {
-      g_autoptr(FragE2bConfig) config = frag_e2b_config_new_from_environment ();
-      g_autoptr(FragE2bClient) client = frag_e2b_client_new (config, env_key, NULL);
-
-      state->sandbox = FRAG_SANDBOX (frag_e2b_sandbox_new (client, NULL));
-      start (state);
-      return;
-    }
-
-  /* Configuration precedence: environment, then the keyring (DESIGN.md). */
-  keyring = frag_secret_keyring_new ();
-  lookup = g_new0 (KeyLookup, 1);
-  lookup->state = state;
-  lookup->timeout_cancellable = g_cancellable_new ();
-  lookup->timeout_id = g_timeout_add_seconds (KEYRING_TIMEOUT_SECONDS, key_timeout_cb, lookup);
-  frag_keyring_lookup_key_async (FRAG_KEYRING (keyring), "e2b", lookup->timeout_cancellable,
-                                 key_looked_up_cb, lookup);
+  frag_secret_keyring_set_timeout (keyring, KEYRING_TIMEOUT_MS);
+  frag_keyring_resolve_key_async (FRAG_KEYRING (keyring), "e2b", NULL, NULL, key_resolved_cb, state);
 }
 
 /* ---- reading the fragment ------------------------------------------------------- */

@@ -986,6 +986,16 @@ frag_e2b_sandbox_init (FragE2bSandbox *self)
 }
 
 FragE2bSandbox *
+frag_e2b_sandbox_new_from_environment (const char *api_key,
+                                       const char *conversation_id)
+{
+  g_autoptr(FragE2bConfig) config = frag_e2b_config_new_from_environment ();
+  g_autoptr(FragE2bClient) client = frag_e2b_client_new (config, api_key, NULL);
+
+  return frag_e2b_sandbox_new (client, conversation_id);
+}
+
+FragE2bSandbox *
 frag_e2b_sandbox_new (FragE2bClient *client,
                       const char    *conversation_id)
 {

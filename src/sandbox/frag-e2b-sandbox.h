@@ -33,6 +33,10 @@ G_DECLARE_FINAL_TYPE (FragE2bSandbox, frag_e2b_sandbox, FRAG, E2B_SANDBOX, GObje
 /* conversation_id: stored in the sandbox's metadata (may be NULL). */
 FragE2bSandbox *frag_e2b_sandbox_new        (FragE2bClient  *client,
                                              const char     *conversation_id);
+/* A sandbox on the E2B the environment names (E2B_API_URL, E2B_DOMAIN, …; DESIGN.md),
+ * with api_key (NULL: the first call reports the missing key with what to set). */
+FragE2bSandbox *frag_e2b_sandbox_new_from_environment (const char *api_key,
+                                                       const char *conversation_id);
 FragE2bClient  *frag_e2b_sandbox_get_client (FragE2bSandbox *self);
 
 G_END_DECLS

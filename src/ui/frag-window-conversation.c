@@ -303,8 +303,6 @@ on_e2b_key_cb (GObject      *source_object,
 {
   CreateData *data = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FragE2bConfig) config = NULL;
-  g_autoptr(FragE2bClient) client = NULL;
   g_autoptr(FragE2bSandbox) sandbox = NULL;
   char *key;
 
@@ -318,10 +316,8 @@ on_e2b_key_cb (GObject      *source_object,
   if (key == NULL)
     g_debug ("No E2B key yet: %s", error->message);
 
-  config = frag_e2b_config_new_from_environment ();
-  client = frag_e2b_client_new (config, key, NULL);
+  sandbox = frag_e2b_sandbox_new_from_environment (key, NULL);
   frag_keyring_free_key (key);
-  sandbox = frag_e2b_sandbox_new (client, NULL);
   install_conversation (data->self, FRAG_SANDBOX (sandbox), data->load_id);
   g_free (data);
 }
