@@ -542,4 +542,8 @@ frag_window_init (FragWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
 
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_cb), NULL);
+
+  /* A chat app opens ready to type into; otherwise the first key press lands on
+   * whichever button GTK focuses first. */
+  frag_chat_view_focus_composer (self->chat_view);
 }
