@@ -14,6 +14,7 @@
 
 #include "frag-cli.h"
 #include "frag-errors.h"
+#include "frag-history-store.h"
 
 FragExitStatus
 frag_cli_exit_status_for_error (const GError *error)
@@ -150,4 +151,33 @@ frag_cli_wait_for_result (GAsyncResult **slot)
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);
   return *slot;
+}
+
+FragHistoryStore *
+frag_cli_open_history (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+  FragHistoryStore *store;
+
+  frag_history_store_new_async (path, NULL, frag_cli_store_result_cb, &slot);
+  result = frag_cli_wait_for_result (&slot);
+  store = frag_history_store_new_finish (result, error);
+  if (store != NULL && frag_history_store_get_open_notice (store) != NULL)
+    g_printerr ("frag: warning: %s\n", frag_history_store_get_open_notice (store)->message);
+  return store;
+}
+
+void
+frag_cli_close_history (FragHistoryStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  frag_history_store_close_async (store, NULL, frag_cli_store_result_cb, &slot);
+  result = frag_cli_wait_for_result (&slot);
+  if (!frag_history_store_close_finish (store, result, &error))
+    g_printerr ("frag: warning: the history was not closed cleanly: %s\n", error->message);
 }

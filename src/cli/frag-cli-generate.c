@@ -420,35 +420,6 @@ finish_turn (Run *run)
   return FRAG_EXIT_OK;
 }
 
-static FragHistoryStore *
-open_history (const char  *path,
-              GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  GAsyncResult *slot = NULL;
-  FragHistoryStore *store;
-
-  frag_history_store_new_async (path, NULL, frag_cli_store_result_cb, &slot);
-  result = frag_cli_wait_for_result (&slot);
-  store = frag_history_store_new_finish (result, error);
-  if (store != NULL && frag_history_store_get_open_notice (store) != NULL)
-    g_printerr ("frag: warning: %s\n", frag_history_store_get_open_notice (store)->message);
-  return store;
-}
-
-static void
-close_history (FragHistoryStore *store)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
-  frag_history_store_close_async (store, NULL, frag_cli_store_result_cb, &slot);
-  result = frag_cli_wait_for_result (&slot);
-  if (!frag_history_store_close_finish (store, result, &error))
-    g_printerr ("frag: warning: the history was not closed cleanly: %s\n", error->message);
-}
-
 /* The sandbox for --run. E2B's key: environment, then the keyring (DESIGN.md); without
  * one the backend itself reports the missing key when it is first used. */
 static FragSandbox *
@@ -569,7 +540,7 @@ generate (GenerateOptions *options)
   if (!read_images (options, models, attachments, &status))
     return status;
 
-  store = open_history (options->db, &error);
+  store = frag_cli_open_history (options->db, &error);
   if (store == NULL && (options->db_given || options->conversation_id != NULL))
     return frag_cli_report_error (error);
   if (store == NULL)
@@ -578,7 +549,7 @@ generate (GenerateOptions *options)
        * still works, it is only not remembered. */
       g_printerr ("frag: warning: %s; this exchange will not be stored\n", error->message);
       g_clear_error (&error);
-      store = open_history (":memory:", &error);
+      store = frag_cli_open_history (":memory:", &error);
       if (store == NULL)
         return frag_cli_report_error (error);
     }
@@ -606,7 +577,7 @@ generate (GenerateOptions *options)
   if (options->conversation_id != NULL &&
       !load_conversation (conversation, options->conversation_id, &status))
     {
-      close_history (store);
+      frag_cli_close_history (store);
       return status;
     }
 
@@ -622,7 +593,7 @@ generate (GenerateOptions *options)
 
   g_signal_handlers_disconnect_by_data (conversation, &run);
   close_conversation (conversation);
-  close_history (store);
+  frag_cli_close_history (store);
   g_clear_error (&run.error);
   g_free (run.label);
   return status;

@@ -29,15 +29,8 @@ open_store (const char  *db_option,
             GError     **error)
 {
   g_autofree char *path = frag_cli_db_path (db_option);
-  g_autoptr(GAsyncResult) result = NULL;
-  FragHistoryStore *store;
-  const GError *notice;
 
-  frag_history_store_new_async (path, NULL, frag_cli_store_result_cb, &result);
-  store = frag_history_store_new_finish (frag_cli_wait_for_result (&result), error);
-  if (store != NULL && (notice = frag_history_store_get_open_notice (store)) != NULL)
-    g_printerr ("frag: note: %s\n", notice->message);
-  return store;
+  return frag_cli_open_history (path, error);
 }
 
 static gboolean

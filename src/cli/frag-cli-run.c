@@ -15,6 +15,7 @@
 
 #include "frag-cli.h"
 #include "frag-e2b-sandbox.h"
+#include "frag-history-store.h"
 #include "frag-local-sandbox.h"
 #include "frag-secret-keyring.h"
 
@@ -347,6 +348,78 @@ start_e2b (RunState *state)
   frag_keyring_resolve_key_async (FRAG_KEYRING (keyring), "e2b", NULL, NULL, key_resolved_cb, state);
 }
 
+/* ---- the history ----------------------------------------------------------------- */
+
+/* Waits for one history call; returns its id, or 0 with error set. */
+typedef gint64 (*HistoryFinishFunc) (FragHistory *history, GAsyncResult *result, GError **error);
+
+static gint64
+wait_for_id (FragHistory        *history,
+             GAsyncResult      **slot,
+             HistoryFinishFunc   finish_func,
+             GError            **error)
+{
+  g_autoptr(GAsyncResult) result = frag_cli_wait_for_result (slot);
+
+  *slot = NULL; /* the reference is result's now */
+  return finish_func (history, result, error);
+}
+
+/* A run is remembered like a generated fragment, so its output is searchable offline:
+ * a conversation named after the fragment, the fragment as its version, the result.
+ * Not being able to store it spoils nothing already printed; it only matters (an error
+ * status) when --db named the database and the run itself succeeded. The last stderr
+ * line stays the run's own error when the code failed. */
+static int
+record_run (RunState   *state,
+            const char *db_option,
+            int         status)
+{
+  g_autofree char *path = frag_cli_db_path (db_option);
+  g_autofree char *fragment_json = frag_fragment_to_json (state->fragment, FALSE);
+  g_autofree char *result_json = frag_result_to_json (state->result, FALSE);
+  g_autoptr(FragHistoryStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  FragHistory *history;
+  gint64 conversation_id;
+  gint64 version_id;
+
+  store = frag_cli_open_history (path, &error);
+  if (store != NULL)
+    {
+      history = FRAG_HISTORY (store);
+      frag_history_create_conversation_async (history, frag_fragment_get_title (state->fragment), NULL,
+                                              frag_fragment_get_template (state->fragment), NULL,
+                                              frag_cli_store_result_cb, &slot);
+      conversation_id = wait_for_id (history, &slot, frag_history_create_conversation_finish, &error);
+      if (conversation_id > 0)
+        {
+          frag_history_add_version_async (history, conversation_id, 0, 0, FRAG_VERSION_ORIGIN_USER_EDIT,
+                                          fragment_json, NULL, frag_cli_store_result_cb, &slot);
+          version_id = wait_for_id (history, &slot, frag_history_add_version_finish, &error);
+          if (version_id > 0)
+            {
+              frag_history_add_result_async (history, version_id, result_json, NULL,
+                                             frag_cli_store_result_cb, &slot);
+              wait_for_id (history, &slot, frag_history_add_result_finish, &error);
+            }
+        }
+      frag_cli_close_history (store);
+    }
+
+  if (error == NULL || status != FRAG_EXIT_OK)
+    {
+      if (error != NULL)
+        g_debug ("The run was not stored: %s", error->message);
+      return status;
+    }
+  if (db_option != NULL)
+    return frag_cli_report_error (error);
+  g_printerr ("frag: warning: the run was not stored in the history: %s\n", error->message);
+  return status;
+}
+
 /* ---- reading the fragment ------------------------------------------------------- */
 
 static gboolean
@@ -415,8 +488,6 @@ frag_cli_run (int    argc,
     return frag_cli_usage_error ("'frag run' takes exactly one FRAGMENT.json");
   if (backend != NULL && !g_str_equal (backend, "local") && !g_str_equal (backend, "e2b"))
     return frag_cli_usage_error ("unknown backend '%s' (local or e2b)", backend);
-  /* --db is accepted so scripts can pass it already; recording runs in the history
-   * database is the history integration's job (it will read this option). */
 
   if (!load_fragment (&state, files[0], &status))
     {
@@ -441,6 +512,8 @@ frag_cli_run (int    argc,
 
   g_main_loop_run (state.loop);
   status = state.status;
+  if (state.result != NULL)
+    status = record_run (&state, db, status);
   run_state_clear (&state);
   return status;
 }

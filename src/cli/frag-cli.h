@@ -63,4 +63,14 @@ void           frag_cli_store_result_cb   (GObject       *object,
                                            gpointer       slot);
 GAsyncResult  *frag_cli_wait_for_result   (GAsyncResult **slot);
 
+/* src/store's history (frag-history-store.h); named here only, so that users of the exit
+ * statuses need not see the store's headers. */
+typedef struct _FragHistoryStore FragHistoryStore;
+
+/* Opens the history at path (prints its open notice, e.g. a damaged file moved aside,
+ * as a warning) and closes it, waiting for the queued writes. */
+FragHistoryStore *frag_cli_open_history    (const char        *path,
+                                            GError           **error);
+void              frag_cli_close_history   (FragHistoryStore  *store);
+
 G_END_DECLS

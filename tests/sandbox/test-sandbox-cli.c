@@ -73,6 +73,8 @@ launcher_new (GSubprocessFlags flags)
    * resolver needs; the loopback needs no proxy anyway (as tests/llm does). */
   g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  /* frag run records runs in the default history under XDG_DATA_HOME. */
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
   return launcher;
 }
 
@@ -137,6 +139,42 @@ test_local_interpreter (void)
   g_assert_true (json_object_get_null_member (result, "error"));
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
                      json_object_get_array_member (result, "results"), 0), "text"), ==, "42");
+}
+
+/* A run is remembered: its fragment and its output are in the history, searchable. A
+ * --db that cannot be opened is an error once the run itself succeeded. */
+static void
+test_run_recorded (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *path = write_fragment ("code-interpreter-v1", "script.py", NULL, "print('zebra crossing')\n");
+  g_autofree char *dir = g_dir_make_tmp ("run-db-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "history.db", NULL);
+  g_autofree char *unusable = g_build_filename (path, "history.db", NULL); /* under a file */
+  const char *run_args[] = { "run", "--db", db, path, NULL };
+  const char *search_args[] = { "history", "search", "zebra", "--db", db, "--json", NULL };
+  const char *bad_args[] = { "run", "--db", unusable, path, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *hits;
+
+  g_assert_cmpint (run_frag (launcher, run_args, &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_frag (launcher, search_args, &out, &err), ==, 0);
+  json_parser_load_from_data (parser, out, -1, NULL);
+  hits = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (hits), ==, 1);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (hits, 0), "snippet"),
+                            "zebra"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_frag (launcher, bad_args, &out, &err), !=, 0);
+  g_assert_true (g_str_has_prefix (err, "frag: "));
+  /* The result was printed before the history was touched. */
+  g_assert_nonnull (strstr (out, "zebra crossing"));
 }
 
 static void
@@ -372,6 +410,7 @@ main (int   argc,
   fake = fake_e2b_start (0);
 
   g_test_add_func ("/sandbox/cli/local-interpreter", test_local_interpreter);
+  g_test_add_func ("/sandbox/cli/run-recorded", test_run_recorded);
   g_test_add_func ("/sandbox/cli/local-code-fails", test_local_code_fails);
   g_test_add_func ("/sandbox/cli/local-web-no-wait", test_local_web_no_wait);
   g_test_add_func ("/sandbox/cli/local-web-serves-until-sigterm", test_local_web_serves_until_sigterm);
