@@ -108,6 +108,27 @@ frag_window_actions_show_fragment_pane (GtkWidget  *widget,
   adw_leaflet_set_visible_child (self->leaflet, self->fragment_pane);
 }
 
+static void
+frag_window_actions_toggle_history (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  FragWindow *self = FRAG_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
+frag_window_actions_search_history (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  FragWindow *self = FRAG_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  frag_history_sidebar_focus_search (self->history_sidebar);
+}
+
 /* The preview never follows links off the sandbox's origin; the user may take them to
  * the browser instead, where they get the browser's protections. */
 static void
@@ -132,4 +153,12 @@ _frag_window_class_actions_init (FragWindowClass *klass)
                                    frag_window_actions_show_fragment_pane);
   gtk_widget_class_install_action (widget_class, "win.open-in-browser", "s",
                                    frag_window_actions_open_in_browser);
+  gtk_widget_class_install_action (widget_class, "win.toggle-history", NULL,
+                                   frag_window_actions_toggle_history);
+  gtk_widget_class_install_action (widget_class, "win.search-history", NULL,
+                                   frag_window_actions_search_history);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-history", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search-history", NULL);
 }

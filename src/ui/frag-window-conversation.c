@@ -287,6 +287,7 @@ install_conversation (FragWindow  *self,
   g_signal_connect_object (self->conversation, "log",
                            G_CALLBACK (on_log_cb), self, G_CONNECT_SWAPPED);
 
+  frag_history_sidebar_set_conversation (self->history_sidebar, self->conversation);
   frag_chat_view_set_messages (self->chat_view, frag_conversation_get_messages (self->conversation));
   frag_chat_view_set_busy (self->chat_view, FALSE);
   update_actions (self);
@@ -364,6 +365,7 @@ on_history_ready_cb (FragWindow      *self,
                      GParamSpec      *pspec,
                      FragApplication *app)
 {
+  frag_history_sidebar_set_history (self->history_sidebar, frag_application_get_history (app));
   show_notices (self);
   if (self->conversation == NULL && !self->creating)
     create_conversation (self, 0);
@@ -607,6 +609,27 @@ frag_window_new_conversation (GtkWidget  *widget,
   adw_leaflet_set_visible_child (self->leaflet, self->chat_pane);
 }
 
+/* A conversation chosen in the history sidebar replaces the one in the chat. */
+static void
+frag_window_open_conversation (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *param)
+{
+  FragWindow *self = FRAG_WINDOW (widget);
+  gint64 id = g_variant_get_int64 (param);
+
+  if (id <= 0)
+    return;
+  if (self->conversation != NULL && frag_conversation_get_id (self->conversation) == id)
+    return;
+
+  create_conversation (self, id);
+  adw_leaflet_set_visible_child (self->leaflet, self->chat_pane);
+  /* Over a narrow window the sidebar covers the chat: it goes once a choice is made. */
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+}
+
 static void
 frag_window_use_local_sandbox (GtkWidget  *widget,
                                const char *action_name,
@@ -647,6 +670,8 @@ _frag_window_class_conversation_init (FragWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-version", "x", frag_window_show_version);
   gtk_widget_class_install_action (widget_class, "win.new-conversation", NULL,
                                    frag_window_new_conversation);
+  gtk_widget_class_install_action (widget_class, "win.open-conversation", "x",
+                                   frag_window_open_conversation);
   gtk_widget_class_install_action (widget_class, "win.use-local-sandbox", NULL,
                                    frag_window_use_local_sandbox);
   gtk_widget_class_install_action (widget_class, "win.use-e2b-sandbox", NULL,

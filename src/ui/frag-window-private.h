@@ -9,6 +9,7 @@
 
 #include "frag-chat-view.h"
 #include "frag-conversation.h"
+#include "frag-history-sidebar.h"
 #include "frag-window.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,9 @@ struct _FragWindow
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
+  AdwFlap              *flap;
+  FragHistorySidebar   *history_sidebar;
+  AdwHeaderBar         *chat_header;
   AdwLeaflet           *leaflet;
   GtkWidget            *chat_pane;
   GtkWidget            *fragment_pane;

@@ -386,6 +386,18 @@ on_preview_open_external_cb (FragWindow     *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Beside the history, the chat's header bar is not the window's first: the sidebar's
+ * header bar has the start window buttons then. */
+static void
+on_flap_layout_cb (FragWindow *self,
+                   GParamSpec *pspec,
+                   AdwFlap    *flap)
+{
+  gboolean beside = adw_flap_get_reveal_flap (flap) && !adw_flap_get_folded (flap);
+
+  adw_header_bar_set_show_start_title_buttons (self->chat_header, !beside);
+}
+
 /* Drag a fragment file onto the window to open it. */
 static gboolean
 on_drop_cb (GtkDropTarget *target,
@@ -500,6 +512,9 @@ frag_window_class_init (FragWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/frag-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FragWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FragWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, FragWindow, history_sidebar);
+  gtk_widget_class_bind_template_child (widget_class, FragWindow, chat_header);
   gtk_widget_class_bind_template_child (widget_class, FragWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, FragWindow, chat_pane);
   gtk_widget_class_bind_template_child (widget_class, FragWindow, fragment_pane);
@@ -508,12 +523,14 @@ frag_window_class_init (FragWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FragWindow, fragment_view);
   gtk_widget_class_bind_template_child (widget_class, FragWindow, chat_view);
   gtk_widget_class_bind_template_callback (widget_class, on_fragment_view_state_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_flap_layout_cb);
 
   _frag_window_class_actions_init (klass);
   _frag_window_class_conversation_init (klass);
 
   g_type_ensure (FRAG_TYPE_FRAGMENT_VIEW);
   g_type_ensure (FRAG_TYPE_CHAT_VIEW);
+  g_type_ensure (FRAG_TYPE_HISTORY_SIDEBAR);
 }
 
 static void
