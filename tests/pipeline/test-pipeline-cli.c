@@ -407,6 +407,29 @@ tree_holds (const char *path,
   return found;
 }
 
+/* Only a Secret Service that is already running: one that D-Bus would start on demand
+ * has no unlocked keyring and would prompt (headless-recipe.md, pitfalls P2-P4). */
+static gboolean
+secret_service_running (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    return FALSE;
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus == NULL)
+    return FALSE;
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
 /* A full run with the key in the keyring only: frag finds it there, sends it to the
  * provider, and writes it nowhere — not in the history, the config, the cache. */
 static void
@@ -418,12 +441,11 @@ test_keyring_key_full_run (Fixture       *f,
   g_autofree char *key_line = g_strdup_printf ("%s\n", key);
   g_autofree char *json = pipeline_test_fragment_json ("code-interpreter-v1", NULL, "print('keyring')", -1);
   g_autofree char *home = g_build_filename (f->dir, "home", NULL);
-  g_autofree char *env_home = g_strdup_printf ("HOME=%s", home);
   g_autofree char *env_data = g_strdup_printf ("XDG_DATA_HOME=%s/data", home);
   g_autofree char *env_config = g_strdup_printf ("XDG_CONFIG_HOME=%s/config", home);
   g_autofree char *env_cache = g_strdup_printf ("XDG_CACHE_HOME=%s/cache", home);
   g_autofree char *env_state = g_strdup_printf ("XDG_STATE_HOME=%s/state", home);
-  const char *env[] = { env_home, env_data, env_config, env_cache, env_state, NULL };
+  const char *env[] = { env_data, env_config, env_cache, env_state, NULL };
   const char *set_args[] = { "keys", "set", "openai", NULL };
   const char *delete_args[] = { "keys", "delete", "openai", NULL };
   g_auto(Outcome) stored = { 0 };
@@ -431,9 +453,9 @@ test_keyring_key_full_run (Fixture       *f,
   g_auto(Outcome) listed = { 0 };
   g_auto(Outcome) deleted = { 0 };
 
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+  if (!secret_service_running ())
     {
-      g_test_skip ("needs a session bus with an unlocked keyring (dbus-run-session + gnome-keyring)");
+      g_test_skip ("needs a session bus with a running, unlocked keyring (dbus-run-session + gnome-keyring)");
       return;
     }
   if (!have_bwrap ())
