@@ -98,6 +98,16 @@ struct _FragConversation
   Turn                  *turn;
   gulong                 phase_handler;
   gulong                 log_handler;
+  gboolean               closed;
+
+  /* Keeping a shown web app's sandbox alive (frag-conversation-keep-alive.c). */
+  gboolean               preview_active;
+  guint                  keep_alive_interval_ms;
+  guint                  keep_alive_seconds;
+  guint                  keep_alive_source;
+  gint64                 keep_alive_last;       /* monotonic time of the last one sent, or 0 */
+  gboolean               keep_alive_in_flight;
+  gboolean               keep_alive_gone;       /* the sandbox expired: wait for a new result */
 };
 
 /* frag-conversation.c */
@@ -116,6 +126,11 @@ void     _frag_conversation_set_partial  (FragConversation      *self,
 void     _frag_conversation_set_result   (FragConversation      *self,
                                           FragResult            *result);
 void     _frag_conversation_notify_busy  (FragConversation      *self);
+
+/* frag-conversation-keep-alive.c */
+void     _frag_conversation_init_keep_alive   (FragConversation *self);
+void     _frag_conversation_update_keep_alive (FragConversation *self);
+void     _frag_conversation_clear_keep_alive  (FragConversation *self);
 
 /* frag-conversation-turn.c */
 Turn    *_frag_turn_new                  (FragConversation      *self,

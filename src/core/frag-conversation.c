@@ -79,6 +79,7 @@ frag_conversation_finalize (GObject *object)
 
   g_assert (self->turn == NULL);
 
+  _frag_conversation_clear_keep_alive (self);
   if (self->sandbox != NULL)
     {
       g_clear_signal_handler (&self->phase_handler, self->sandbox);
@@ -236,6 +237,7 @@ frag_conversation_init (FragConversation *self)
   self->delay_scale = 1.0;
   self->partial_interval_ms = DEFAULT_PARTIAL_INTERVAL_MS;
   self->error_retry_after = -1;
+  _frag_conversation_init_keep_alive (self);
 }
 
 /* The sandbox's own progress becomes ours once the run part of a turn began (while the
@@ -639,6 +641,8 @@ _frag_conversation_notify_busy (FragConversation *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_FIX]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_RETRY]);
+  /* A turn pauses the keep-alive; its end may resume it. */
+  _frag_conversation_update_keep_alive (self);
 }
 
 void
@@ -679,7 +683,12 @@ _frag_conversation_set_result (FragConversation *self,
                                FragResult       *result)
 {
   if (g_set_object (&self->result, result))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+    {
+      /* A new result is a new chance for a sandbox that had expired. */
+      self->keep_alive_gone = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+      _frag_conversation_update_keep_alive (self);
+    }
 }
 
 /* ---- turns ---- */
@@ -1105,6 +1114,8 @@ frag_conversation_close_async (FragConversation    *self,
 
   task = g_task_new (self, NULL, callback, user_data);
   g_task_set_source_tag (task, frag_conversation_close_async);
+  self->closed = TRUE;
+  _frag_conversation_update_keep_alive (self);
   frag_conversation_stop (self);
   if (self->driver == NULL)
     {

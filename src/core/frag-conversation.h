@@ -202,6 +202,19 @@ void                   frag_conversation_load_async            (FragConversation
 gboolean               frag_conversation_load_finish           (FragConversation     *self,
                                                                 GAsyncResult         *result,
                                                                 GError              **error);
+/* Keep-alive (the E2B timeout of the sandbox showing a web app): while the preview is
+ * active (the UI shows the app to the user) and the current result has a URL, the
+ * sandbox's life is extended to extend_seconds from now every interval_ms (default
+ * every 60 s, to 300 s), through the sandbox driver so it never races a run or a kill.
+ * It stops when the preview is inactive, while a turn runs, after a close, and after
+ * the sandbox turned out to have expired (the next run makes a new one). Becoming
+ * active sends one at once unless one went out less than interval_ms ago. */
+void                   frag_conversation_set_preview_active    (FragConversation     *self,
+                                                                gboolean              active);
+gboolean               frag_conversation_get_preview_active    (FragConversation     *self);
+void                   frag_conversation_set_keep_alive        (FragConversation     *self,
+                                                                guint                 interval_ms,
+                                                                guint                 extend_seconds);
 /* Stops any turn and kills the sandbox. */
 void                   frag_conversation_close_async           (FragConversation     *self,
                                                                 GAsyncReadyCallback   callback,

@@ -18,6 +18,7 @@ typedef enum
   OP_INSTALL,
   OP_EXECUTE,
   OP_KILL,
+  OP_KEEP_ALIVE,
 } OpKind;
 
 struct _FragSandboxDriver
@@ -53,6 +54,10 @@ struct _FragSandboxDriver
   gboolean      forced_kill;      /* a gone sandbox is killed before it is made again */
 
   char         *turn_sandbox_id;
+
+  /* Keep-alives wait for a moment with nothing else to do; the longest asked wins. */
+  GPtrArray    *keep_alive_tasks;
+  guint         keep_alive_seconds;
 };
 
 G_DEFINE_FINAL_TYPE (FragSandboxDriver, frag_sandbox_driver, G_TYPE_OBJECT)
@@ -97,6 +102,7 @@ frag_sandbox_driver_dispose (GObject *object)
   /* Operations in flight hold a reference: nothing can be in flight here. */
   g_assert (self->op == OP_NONE);
   g_assert (self->prepare_tasks->len == 0 && self->execute_task == NULL && self->kill_tasks->len == 0);
+  g_assert (self->keep_alive_tasks->len == 0);
 
   G_OBJECT_CLASS (frag_sandbox_driver_parent_class)->dispose (object);
 }
@@ -118,6 +124,7 @@ frag_sandbox_driver_finalize (GObject *object)
   g_ptr_array_unref (self->prepare_tasks);
   g_ptr_array_unref (self->kill_tasks);
   g_free (self->turn_sandbox_id);
+  g_ptr_array_unref (self->keep_alive_tasks);
 
   G_OBJECT_CLASS (frag_sandbox_driver_parent_class)->finalize (object);
 }
@@ -137,6 +144,7 @@ frag_sandbox_driver_init (FragSandboxDriver *self)
   self->installed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->prepare_tasks = g_ptr_array_new ();
   self->kill_tasks = g_ptr_array_new ();
+  self->keep_alive_tasks = g_ptr_array_new ();
 }
 
 FragSandboxDriver *
@@ -374,6 +382,61 @@ kill_cb (GObject      *object,
   step (self);
 }
 
+static void
+keep_alive_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FragSandboxDriver) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = frag_sandbox_keep_alive_finish (FRAG_SANDBOX (object), result, &error);
+  gboolean cancelled = end_op (self);
+
+  if (!ok && cancelled && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Pre-empted by real work: how the request ended is not news. */
+      g_clear_error (&error);
+      error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The keep-alive gave way to other work");
+    }
+  complete_tasks (self->keep_alive_tasks, ok ? NULL : error);
+  step (self);
+}
+
+/* A keep-alive runs only when nobody waits for a sandbox to be prepared or to run:
+ * those extend its life anyway, and must not queue behind an HTTP round trip. */
+static gboolean
+start_keep_alive_if_wanted (FragSandboxDriver *self)
+{
+  g_autofree char *sandbox_id = NULL;
+  guint seconds = self->keep_alive_seconds;
+  gpointer ref;
+
+  if (self->keep_alive_tasks->len == 0 || self->prepare_tasks->len > 0 || self->execute_task != NULL)
+    return FALSE;
+
+  self->keep_alive_seconds = 0;
+  sandbox_id = frag_sandbox_dup_sandbox_id (self->sandbox);
+  if (sandbox_id == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                             "There is no sandbox to keep alive");
+
+      complete_tasks (self->keep_alive_tasks, error);
+      return FALSE;
+    }
+  ref = begin_op (self, OP_KEEP_ALIVE, NULL);
+  frag_sandbox_keep_alive_async (self->sandbox, seconds, self->op_cancellable, keep_alive_cb, ref);
+  return TRUE;
+}
+
+/* Real work wants the sandbox: a keep-alive in flight gives way. */
+static void
+preempt_keep_alive (FragSandboxDriver *self)
+{
+  if (self->op == OP_KEEP_ALIVE)
+    g_cancellable_cancel (self->op_cancellable);
+}
+
 static gboolean
 start_kill_if_wanted (FragSandboxDriver *self)
 {
@@ -401,6 +464,8 @@ step (FragSandboxDriver *self)
   if (self->op != OP_NONE)
     return;
   if (start_kill_if_wanted (self))
+    return;
+  if (start_keep_alive_if_wanted (self))
     return;
 
   if (self->want_template == NULL)
@@ -500,6 +565,7 @@ frag_sandbox_driver_set_target (FragSandboxDriver *self,
     }
   set_install (self, install_command);
   cancel_stale_op (self);
+  preempt_keep_alive (self);
   step (self);
 }
 
@@ -512,6 +578,7 @@ frag_sandbox_driver_set_install (FragSandboxDriver *self,
 
   set_install (self, install_command);
   cancel_stale_op (self);
+  preempt_keep_alive (self);
   step (self);
 }
 
@@ -527,6 +594,7 @@ frag_sandbox_driver_prepare_async (FragSandboxDriver   *self,
   task = g_task_new (self, NULL, callback, user_data);
   g_task_set_source_tag (task, frag_sandbox_driver_prepare_async);
   g_ptr_array_add (self->prepare_tasks, task);
+  preempt_keep_alive (self);
   step (self);
 }
 
@@ -561,6 +629,7 @@ frag_sandbox_driver_execute_async (FragSandboxDriver   *self,
   self->execute_task = g_steal_pointer (&task);
   self->execute_started = FALSE;
   self->execute_recovered = FALSE;
+  preempt_keep_alive (self);
   step (self);
 }
 
@@ -583,12 +652,15 @@ frag_sandbox_driver_cancel (FragSandboxDriver *self)
   g_clear_object (&self->want_template);
   g_clear_pointer (&self->want_install, g_free);
   g_clear_error (&self->target_error);
-  if (self->op == OP_ENSURE || self->op == OP_INSTALL || self->op == OP_EXECUTE)
+  if (self->op == OP_ENSURE || self->op == OP_INSTALL || self->op == OP_EXECUTE ||
+      self->op == OP_KEEP_ALIVE)
     g_cancellable_cancel (self->op_cancellable);
 
   error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Stopped");
   complete_tasks (self->prepare_tasks, error);
   fail_execute (self, error);
+  complete_tasks (self->keep_alive_tasks, error);
+  self->keep_alive_seconds = 0;
 }
 
 void
@@ -649,6 +721,33 @@ gboolean
 frag_sandbox_driver_kill_finish (FragSandboxDriver  *self,
                                  GAsyncResult       *result,
                                  GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+frag_sandbox_driver_keep_alive_async (FragSandboxDriver   *self,
+                                      guint                seconds,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (FRAG_IS_SANDBOX_DRIVER (self));
+  g_return_if_fail (seconds > 0);
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, frag_sandbox_driver_keep_alive_async);
+  g_ptr_array_add (self->keep_alive_tasks, task);
+  self->keep_alive_seconds = MAX (self->keep_alive_seconds, seconds);
+  step (self);
+}
+
+gboolean
+frag_sandbox_driver_keep_alive_finish (FragSandboxDriver  *self,
+                                       GAsyncResult       *result,
+                                       GError            **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -78,6 +78,18 @@ void               frag_sandbox_driver_kill_async         (FragSandboxDriver    
 gboolean           frag_sandbox_driver_kill_finish        (FragSandboxDriver    *self,
                                                            GAsyncResult         *result,
                                                            GError              **error);
+/* Extends the life of the sandbox in place to seconds from now, when nothing else is
+ * under way (preparing or running a fragment keeps it alive anyway, and any of them, a
+ * kill or cancel() pre-empts a keep-alive in flight: it then fails with
+ * G_IO_ERROR_CANCELLED). G_IO_ERROR_NOT_FOUND when there is no sandbox; the backend's
+ * error (FRAG_SANDBOX_ERROR_GONE for an expired one) otherwise. */
+void               frag_sandbox_driver_keep_alive_async   (FragSandboxDriver    *self,
+                                                           guint                 seconds,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+gboolean           frag_sandbox_driver_keep_alive_finish  (FragSandboxDriver    *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
 /* TRUE while an operation is in flight. */
 gboolean           frag_sandbox_driver_is_busy            (FragSandboxDriver    *self);
 

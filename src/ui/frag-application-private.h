@@ -8,6 +8,8 @@
 #pragma once
 
 #include "frag-application.h"
+#include "frag-conversation.h"
+#include "frag-orphan-sandboxes.h"
 
 G_BEGIN_DECLS
 
@@ -26,8 +28,19 @@ struct _FragApplication
   /* What was wrong with the user's templates.json or models.json, or what happened to
    * the history database; shown once, in the first window that can show it. */
   GPtrArray            *startup_notices;   /* of char*, plain text */
+  /* E2B sandboxes left running by earlier sessions (frag-orphan-sandboxes.c). */
+  FragOrphanSandboxes  *orphans;
+  /* Conversations being closed that hold the application (frag-application-lifecycle.c). */
+  guint                 n_closing;
 };
 
-void _frag_application_actions_init (FragApplication *self);
+void _frag_application_actions_init        (FragApplication  *self);
+
+/* frag-application-lifecycle.c */
+void _frag_application_close_conversation  (FragApplication  *self,
+                                            FragConversation *conversation);
+void _frag_application_window_leaving      (FragApplication  *self,
+                                            GtkWindow        *window);
+void _frag_application_finish_closes       (FragApplication  *self);
 
 G_END_DECLS

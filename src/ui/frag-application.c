@@ -27,6 +27,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The orphan check waits until the first window is up and the user has looked at it. */
+#define ORPHAN_CHECK_DELAY_MS 3000
+
 /* How long a keyring call may wait (an unlock prompt nobody answers) before the
  * Preferences or a send reports the keyring as unavailable. */
 #define KEYRING_TIMEOUT_MS 10000
@@ -115,6 +118,14 @@ frag_application_take_notices (FragApplication *self)
   notices = g_steal_pointer (&self->startup_notices);
   self->startup_notices = g_ptr_array_new_with_free_func (g_free);
   return notices;
+}
+
+FragOrphanSandboxes *
+frag_application_get_orphan_sandboxes (FragApplication *self)
+{
+  g_return_val_if_fail (FRAG_IS_APPLICATION (self), NULL);
+
+  return self->orphans;
 }
 
 static void
@@ -252,6 +263,9 @@ frag_application_startup (GApplication *app)
   frag_history_store_new_async (history_path, self->history_cancellable,
                                 on_history_opened_cb, g_object_ref (self));
 
+  self->orphans = frag_orphan_sandboxes_new (GTK_APPLICATION (self), self->keyring);
+  frag_orphan_sandboxes_schedule (self->orphans, ORPHAN_CHECK_DELAY_MS);
+
   _frag_application_actions_init (self);
 }
 
@@ -327,6 +341,11 @@ frag_application_shutdown (GApplication *app)
 {
   FragApplication *self = FRAG_APPLICATION (app);
 
+  if (self->orphans != NULL)
+    frag_orphan_sandboxes_cancel (self->orphans);
+  g_clear_object (&self->orphans);
+  /* Before the history: a run stopped by a close still writes its outcome. */
+  _frag_application_finish_closes (self);
   close_history (self);
   g_clear_object (&self->history);
   g_clear_object (&self->history_cancellable);
@@ -337,6 +356,17 @@ frag_application_shutdown (GApplication *app)
   g_clear_object (&self->settings);
 
   G_APPLICATION_CLASS (frag_application_parent_class)->shutdown (app);
+}
+
+static void
+frag_application_window_removed (GtkApplication *app,
+                                 GtkWindow      *window)
+{
+  /* Held before the parent releases the window's hold, so the last window leaving
+   * does not end the main loop before its sandbox is stopped. */
+  _frag_application_window_leaving (FRAG_APPLICATION (app), window);
+
+  GTK_APPLICATION_CLASS (frag_application_parent_class)->window_removed (app, window);
 }
 
 static void
@@ -371,6 +401,7 @@ frag_application_finalize (GObject *object)
   g_clear_object (&self->keyring);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->startup_notices, g_ptr_array_unref);
+  g_clear_object (&self->orphans);
 
   G_OBJECT_CLASS (frag_application_parent_class)->finalize (object);
 }
@@ -387,6 +418,7 @@ frag_application_class_init (FragApplicationClass *klass)
   app_class->activate = frag_application_activate;
   app_class->open = frag_application_open;
   app_class->shutdown = frag_application_shutdown;
+  GTK_APPLICATION_CLASS (klass)->window_removed = frag_application_window_removed;
 
   properties[PROP_HISTORY] =
     g_param_spec_object ("history", NULL, NULL,

@@ -12,6 +12,7 @@
 #include "frag-history.h"
 #include "frag-keyring.h"
 #include "frag-model-catalog.h"
+#include "frag-orphan-sandboxes.h"
 #include "frag-provider-registry.h"
 #include "frag-template-catalog.h"
 
@@ -43,5 +44,8 @@ FragHistory          *frag_application_get_history            (FragApplication  
 /* Notices about startup (a bad user file, a damaged history moved aside), each given
  * once: the caller shows them. New array of plain-text strings, possibly empty. */
 GPtrArray            *frag_application_take_notices           (FragApplication   *self);
+/* The check for E2B sandboxes of earlier sessions, scheduled at startup. Borrowed; NULL
+ * before startup and after shutdown. */
+FragOrphanSandboxes  *frag_application_get_orphan_sandboxes   (FragApplication   *self);
 
 G_END_DECLS

@@ -35,6 +35,7 @@ struct _FragFragmentView
   char                  *error_detail;
 
   FragFragmentViewState  state;
+  gboolean               preview_shown;
 };
 
 G_DEFINE_FINAL_TYPE (FragFragmentView, frag_fragment_view, GTK_TYPE_WIDGET)
@@ -48,6 +49,7 @@ enum {
   PROP_0,
   PROP_FRAGMENT,
   PROP_STATE,
+  PROP_PREVIEW_SHOWN,
   N_PROPS
 };
 
@@ -78,6 +80,28 @@ set_state (FragFragmentView      *self,
 
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/* The preview page is on screen exactly while its widget is mapped: that takes the
+ * state page, the Code / Preview switch, a folded leaflet and a hidden window into
+ * account at once. */
+static void
+update_preview_shown (FragFragmentView *self)
+{
+  gboolean shown = gtk_widget_get_mapped (GTK_WIDGET (self->web_preview));
+
+  if (self->preview_shown == shown)
+    return;
+  self->preview_shown = shown;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEW_SHOWN]);
+}
+
+gboolean
+frag_fragment_view_get_preview_shown (FragFragmentView *self)
+{
+  g_return_val_if_fail (FRAG_IS_FRAGMENT_VIEW (self), FALSE);
+
+  return self->preview_shown;
 }
 
 static void
@@ -283,6 +307,10 @@ frag_fragment_view_get_property (GObject    *object,
       g_value_set_enum (value, self->state);
       break;
 
+    case PROP_PREVIEW_SHOWN:
+      g_value_set_boolean (value, self->preview_shown);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -331,6 +359,9 @@ frag_fragment_view_class_init (FragFragmentViewClass *klass)
     g_param_spec_enum ("state", NULL, NULL,
                        FRAG_TYPE_FRAGMENT_VIEW_STATE, FRAG_FRAGMENT_VIEW_EMPTY,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PREVIEW_SHOWN] =
+    g_param_spec_boolean ("preview-shown", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -359,4 +390,8 @@ frag_fragment_view_init (FragFragmentView *self)
 
   self->state = FRAG_FRAGMENT_VIEW_EMPTY;
   gtk_stack_set_visible_child_name (self->state_stack, "empty");
+  g_signal_connect_object (self->web_preview, "map", G_CALLBACK (update_preview_shown), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->web_preview, "unmap", G_CALLBACK (update_preview_shown), self,
+                           G_CONNECT_SWAPPED);
 }

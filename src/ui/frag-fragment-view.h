@@ -53,6 +53,8 @@ FragCodeView          *frag_fragment_view_get_code_view  (FragFragmentView *self
 FragWebPreview        *frag_fragment_view_get_web_preview (FragFragmentView *self);
 /* The Code / Preview pages, for a view switcher. */
 AdwViewStack          *frag_fragment_view_get_pages      (FragFragmentView *self);
+/* TRUE while the Preview page is on screen (property "preview-shown" notifies). */
+gboolean               frag_fragment_view_get_preview_shown (FragFragmentView *self);
 void                   frag_fragment_view_show_preview   (FragFragmentView *self);
 void                   frag_fragment_view_show_code      (FragFragmentView *self);
 void                   frag_fragment_view_show_result    (FragFragmentView *self);

@@ -291,6 +291,7 @@ install_conversation (FragWindow  *self,
   frag_chat_view_set_messages (self->chat_view, frag_conversation_get_messages (self->conversation));
   frag_chat_view_set_busy (self->chat_view, FALSE);
   update_actions (self);
+  _frag_window_update_preview_in_use (self);
 
   if (load_id > 0)
     frag_conversation_load_async (self->conversation, load_id, self->cancellable,
@@ -700,6 +701,7 @@ _frag_window_conversation_init (FragWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::" FRAG_SETTINGS_SANDBOX_BACKEND,
                            G_CALLBACK (on_backend_changed_cb), self, G_CONNECT_SWAPPED);
+  _frag_window_lifecycle_init (self);
   on_history_ready_cb (self, NULL, app);
 }
 

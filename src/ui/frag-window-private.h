@@ -44,6 +44,9 @@ void _frag_window_class_actions_init        (FragWindowClass *klass);
 void _frag_window_class_conversation_init   (FragWindowClass *klass);
 void _frag_window_conversation_init         (FragWindow      *self);
 void _frag_window_conversation_dispose      (FragWindow      *self);
+/* frag-window-lifecycle.c */
+void _frag_window_lifecycle_init            (FragWindow      *self);
+void _frag_window_update_preview_in_use     (FragWindow      *self);
 void _frag_window_show_toast                (FragWindow      *self,
                                              const char      *text,
                                              const char      *button_label,

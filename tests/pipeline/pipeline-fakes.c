@@ -642,8 +642,16 @@ fake_sandbox_keep_alive_async (FragSandbox         *sandbox,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  FakeSandbox *self = FAKE_SANDBOX (sandbox);
   g_autoptr(GTask) task = g_task_new (sandbox, cancellable, callback, user_data);
 
+  event_log_add (self->log, "sandbox:keep-alive %s %u", self->sandbox_id != NULL ? self->sandbox_id : "none",
+                 seconds);
+  if (self->sandbox_id == NULL || self->dead)
+    {
+      g_task_return_new_error (task, FRAG_SANDBOX_ERROR, FRAG_SANDBOX_ERROR_GONE, "The sandbox expired");
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -786,6 +794,12 @@ fake_sandbox_fail_next_execute (FakeSandbox *self,
   self->execute_failure = code;
   g_free (self->execute_failure_message);
   self->execute_failure_message = g_strdup (message);
+}
+
+void
+fake_sandbox_expire (FakeSandbox *self)
+{
+  self->dead = TRUE;
 }
 
 void

@@ -86,6 +86,9 @@ void         fake_sandbox_fail_next_create   (FakeSandbox  *self,
 void         fake_sandbox_fail_next_execute  (FakeSandbox  *self,
                                               int           code,
                                               const char   *message);
+/* The sandbox expires underneath: keep-alives and the next execute find it gone. Keep-alives
+ * are logged as "sandbox:keep-alive ID SECONDS". */
+void         fake_sandbox_expire             (FakeSandbox  *self);
 /* The next execute returns a result whose code raised NAME: VALUE. */
 void         fake_sandbox_raise_next_execute (FakeSandbox  *self,
                                               const char   *name,
