@@ -61,5 +61,13 @@ void          _frag_history_bind_text    (sqlite3_stmt   *stmt,
 /* A column's text (NULL for SQL NULL), borrowed until the next step. */
 const char   *_frag_history_column_text  (sqlite3_stmt   *stmt,
                                           int             column);
+/* Always FALSE, with FRAG_HISTORY_ERROR_NOT_FOUND naming what and id. */
+gboolean      _frag_history_db_set_not_found (GError    **error,
+                                              const char *what,
+                                              gint64      id);
+/* frag-history-db-read.c: one conversation's row, shared with the search. */
+FragConversationInfo *_frag_history_db_load_conversation_info (FragHistoryDb  *db,
+                                                               gint64          conversation_id,
+                                                               GError        **error);
 
 G_END_DECLS
