@@ -51,8 +51,10 @@ frag_cli_exit_status_for_error (const GError *error)
         case FRAG_SANDBOX_ERROR_AUTH:
           return FRAG_EXIT_AUTH;
         case FRAG_SANDBOX_ERROR_RATE_LIMITED:
+        case FRAG_SANDBOX_ERROR_LIMIT:      /* E2B answers 429 for both (e2b-protocol §1.3) */
           return FRAG_EXIT_RATE_LIMIT;
         case FRAG_SANDBOX_ERROR_NETWORK:
+        case FRAG_SANDBOX_ERROR_SERVER:     /* DESIGN: 5 is "network / server" */
           return FRAG_EXIT_NETWORK;
         default:
           return FRAG_EXIT_SANDBOX;

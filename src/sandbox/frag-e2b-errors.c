@@ -82,9 +82,16 @@ frag_e2b_error_from_response (FragE2bCall  call,
                           "E2B rate limit (%s)", detail);
     case 502:
     case 503:
+      /* 49999 not listening: this sandbox has no code interpreter (§5.5). */
+      if (call == FRAG_E2B_CALL_EXECUTE && message != NULL && strstr (message, "port is not open") != NULL)
+        return g_error_new (FRAG_SANDBOX_ERROR, FRAG_SANDBOX_ERROR_FAILED,
+                            "The sandbox has no code interpreter (%u: %s)", status, detail);
       /* From the edge: the sandbox is gone (§6.2); Connect's "unavailable" means the
-       * same for envd (§3.4). A closed port is the probe's business, not an error. */
-      if (message == NULL || strstr (message, "not found") != NULL || call == FRAG_E2B_CALL_ENVD)
+       * same for envd (§3.4). A closed port is the probe's business, not an error.
+       * The control plane has no edge in front of it: its 502/503 are server or
+       * capacity problems (§1.3), never a vanished sandbox. */
+      if (call != FRAG_E2B_CALL_CREATE && call != FRAG_E2B_CALL_SANDBOX
+          && (message == NULL || strstr (message, "not found") != NULL || call == FRAG_E2B_CALL_ENVD))
         return g_error_new (FRAG_SANDBOX_ERROR, FRAG_SANDBOX_ERROR_GONE,
                             "The sandbox is gone: it expired or was killed (%u: %s)", status, detail);
       return g_error_new (FRAG_SANDBOX_ERROR, FRAG_SANDBOX_ERROR_SERVER,

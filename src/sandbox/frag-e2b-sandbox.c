@@ -622,7 +622,6 @@ run_web (GTask *task)
 {
   FragE2bSandbox *self = g_task_get_source_object (task);
   ExecuteData *data = g_task_get_task_data (task);
-  g_autofree char *base = NULL;
 
   data->port = frag_fragment_get_port (data->fragment);
   if (data->port == FRAG_FRAGMENT_NO_PORT)
@@ -634,9 +633,10 @@ run_web (GTask *task)
       g_object_unref (task);
       return;
     }
-  base = frag_e2b_client_dup_port_url (self->client, self->info, data->port);
+  /* The url is the port's URL exactly as the template expands it, like Fragments'
+   * "https://" + getHost(port) (e2b-protocol §7b): no path appended. */
   g_free (data->app_url);
-  data->app_url = g_strconcat (base, "/", NULL);
+  data->app_url = frag_e2b_client_dup_port_url (self->client, self->info, data->port);
   g_clear_object (&data->probe);
   data->probe = frag_port_probe_new (frag_e2b_client_get_session (self->client), data->app_url, data->port);
   frag_port_probe_set_sandbox_id (data->probe, self->info->sandbox_id);

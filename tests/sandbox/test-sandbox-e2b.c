@@ -271,7 +271,7 @@ test_web_ready (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(FragResult) result = NULL;
   g_autoptr(JsonArray) requests = NULL;
-  g_autofree char *expected = g_strdup_printf ("%s/", fake->base_url);
+  g_autofree char *expected = g_strdup (fake->base_url);
 
   ensure (fixture, "t-ready");
   result = run (fixture, "t-ready", "pages/index.tsx", "export default () => 'hi'", &error);

@@ -172,6 +172,11 @@ test_error_mapping (void)
     { FRAG_E2B_CALL_CREATE, 500, NULL, NULL, FRAG_SANDBOX_ERROR_SERVER, "500" },
     { FRAG_E2B_CALL_CREATE, 503, NULL, "{\"code\":503,\"message\":\"no capacity\"}", FRAG_SANDBOX_ERROR_SERVER, "no capacity" },
     { FRAG_E2B_CALL_CREATE, 400, NULL, "{\"code\":400,\"message\":\"Timeout must be greater than 0\"}", FRAG_SANDBOX_ERROR_FAILED, "Timeout" },
+    /* The control plane has no edge: its 502/503 never mean "the sandbox is gone". */
+    { FRAG_E2B_CALL_CREATE, 503, NULL, NULL, FRAG_SANDBOX_ERROR_SERVER, "503" },
+    { FRAG_E2B_CALL_SANDBOX, 502, NULL, "{\"code\":502,\"message\":\"bad gateway\"}", FRAG_SANDBOX_ERROR_SERVER, "bad gateway" },
+    { FRAG_E2B_CALL_EXECUTE, 502, NULL, "{\"sandboxId\":\"i\",\"message\":\"The sandbox is running but port is not open\",\"port\":49999,\"code\":502}", FRAG_SANDBOX_ERROR_FAILED, "no code interpreter" },
+    { FRAG_E2B_CALL_EXECUTE, 502, NULL, "{\"sandboxId\":\"i\",\"message\":\"The sandbox was not found\",\"code\":502}", FRAG_SANDBOX_ERROR_GONE, "not found" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
