@@ -248,19 +248,18 @@ resolve_model (GenerateOptions   *options,
 
 /* The image types the providers take, by their magic bytes: works without the
  * shared-mime-info database (minimal containers), which g_content_type_guess() needs. */
-static const char *
-sniff_image_type (const guchar *data,
-                  gsize         length)
+/* --base-url is typed by the user: a value that is not an absolute http(s) URL with a
+ * host is a usage error (2), not a network failure found later when the request goes out. */
+static gboolean
+base_url_is_usable (const char *base_url)
 {
-  if (length >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
-    return "image/png";
-  if (length >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
-    return "image/jpeg";
-  if (length >= 6 && (memcmp (data, "GIF87a", 6) == 0 || memcmp (data, "GIF89a", 6) == 0))
-    return "image/gif";
-  if (length >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
-    return "image/webp";
-  return NULL;
+  g_autoptr(GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return FALSE;
+  scheme = g_uri_get_scheme (uri);
+  return g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0;
 }
 
 /* The images, as attachments of the stored prompt (and parts of the request). */
@@ -294,7 +293,7 @@ read_images (GenerateOptions   *options,
           *status = frag_cli_usage_error ("cannot read image: %s", error->message);
           return FALSE;
         }
-      mime_type = g_strdup (sniff_image_type ((const guchar *)contents, length));
+      mime_type = g_strdup (frag_attachment_sniff_image_type ((const guchar *)contents, length));
       if (mime_type == NULL)
         {
           content_type = g_content_type_guess (options->images[i], (const guchar *)contents, length, NULL);
@@ -512,10 +511,22 @@ generate (GenerateOptions *options)
   if (user_file_error != NULL)
     g_printerr ("frag: warning: %s\n", user_file_error->message);
 
+  if (options->base_url != NULL && !base_url_is_usable (options->base_url))
+    return frag_cli_usage_error ("--base-url needs an http:// or https:// URL, not '%s'",
+                                 options->base_url);
+
   if (!resolve_model (options, models, &status))
     return status;
 
   registry = frag_provider_registry_new (NULL);
+  /* The services added in the app's Preferences; a bad file only loses those. */
+  {
+    g_autoptr(GError) user_error = NULL;
+    g_autoptr(GPtrArray) user_providers = frag_provider_registry_load_user_file (registry, NULL, &user_error);
+
+    if (user_providers == NULL)
+      g_printerr ("frag: warning: your providers were not loaded: %s\n", user_error->message);
+  }
   info = frag_provider_registry_lookup (registry, options->provider_id);
   if (info == NULL && options->base_url != NULL)
     {

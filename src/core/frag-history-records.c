@@ -131,6 +131,23 @@ frag_attachment_free (FragAttachment *attachment)
   g_free (attachment);
 }
 
+const char *
+frag_attachment_sniff_image_type (const guchar *data,
+                                  gsize         length)
+{
+  if (data == NULL)
+    return NULL;
+  if (length >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return "image/png";
+  if (length >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
+    return "image/jpeg";
+  if (length >= 6 && (memcmp (data, "GIF87a", 6) == 0 || memcmp (data, "GIF89a", 6) == 0))
+    return "image/gif";
+  if (length >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
+    return "image/webp";
+  return NULL;
+}
+
 /* FragConversationInfo */
 
 struct _FragConversationInfo

@@ -65,6 +65,10 @@ FragAttachment *frag_attachment_new      (const char           *mime_type,
                                           GBytes               *data);
 FragAttachment *frag_attachment_copy     (const FragAttachment *attachment);
 void            frag_attachment_free     (FragAttachment       *attachment);
+/* "image/png", "image/jpeg", "image/gif" or "image/webp" by the magic bytes (the image
+ * types every provider takes; no MIME database needed), or NULL. */
+const char     *frag_attachment_sniff_image_type (const guchar *data,
+                                                  gsize         length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FragAttachment, frag_attachment_free)
 

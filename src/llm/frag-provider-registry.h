@@ -70,4 +70,39 @@ FragProvider           *frag_provider_registry_create                (FragProvid
                                                                       const char            *base_url,
                                                                       GError               **error);
 
+/* The user's OpenAI-compatible services, kept in
+ * $XDG_CONFIG_HOME/fragment-studio/providers.json (the app's Preferences write it;
+ * the app and the CLI read it at startup):
+ *   {"providers": [{"id": "my-llm", "name": "My LLM", "baseURL": "http://…/v1",
+ *                   "models": ["llama-3.1-8b"]}]}
+ * Keys are never in the file: they are in the keyring under the provider's id. */
+typedef struct
+{
+  char  *id;
+  char  *name;
+  char  *base_url;
+  GStrv  models;     /* model ids, never NULL */
+} FragUserProvider;
+
+FragUserProvider *frag_user_provider_new                     (const char            *id,
+                                                              const char            *name,
+                                                              const char            *base_url,
+                                                              const char * const    *models);
+void              frag_user_provider_free                    (FragUserProvider      *provider);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FragUserProvider, frag_user_provider_free)
+
+/* The default file's path. */
+char             *frag_provider_registry_dup_user_file_path  (void);
+/* Reads path (NULL: the default file) and registers each entry with
+ * frag_provider_registry_add_openai_compatible(). Returns the entries (element type
+ * FragUserProvider; empty when the file does not exist), or NULL and a G_IO_ERROR
+ * naming the file and what is wrong with it; nothing is registered then. */
+GPtrArray        *frag_provider_registry_load_user_file      (FragProviderRegistry  *self,
+                                                              const char            *path,
+                                                              GError               **error);
+/* Writes the entries to path (NULL: the default file), replacing it atomically. */
+gboolean          frag_provider_registry_save_user_file      (GPtrArray             *providers,
+                                                              const char            *path,
+                                                              GError               **error);
+
 G_END_DECLS

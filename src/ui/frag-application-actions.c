@@ -65,6 +65,7 @@ frag_application_actions_preferences (GSimpleAction *action,
   GtkWidget *window;
 
   window = frag_preferences_window_new (self->keyring, self->providers);
+  frag_preferences_window_set_user_providers (FRAG_PREFERENCES_WINDOW (window), self->user_providers);
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   if (*page != '\0')

@@ -22,6 +22,7 @@ struct _FragApplication
   FragTemplateCatalog  *templates;
   FragModelCatalog     *models;
   FragProviderRegistry *providers;
+  FragUserProviders    *user_providers;    /* providers.json, registered with providers */
   FragKeyring          *keyring;
   FragHistory          *history;           /* NULL until the store is open */
   GCancellable         *history_cancellable;

@@ -81,6 +81,14 @@ frag_application_get_provider_registry (FragApplication *self)
   return self->providers;
 }
 
+FragUserProviders *
+frag_application_get_user_providers (FragApplication *self)
+{
+  g_return_val_if_fail (FRAG_IS_APPLICATION (self), NULL);
+
+  return self->user_providers;
+}
+
 FragKeyring *
 frag_application_get_keyring (FragApplication *self)
 {
@@ -249,6 +257,10 @@ frag_application_startup (GApplication *app)
   g_clear_error (&error);
 
   self->providers = frag_provider_registry_new (NULL);
+  self->user_providers = frag_user_providers_new (self->providers, NULL);
+  if (!frag_user_providers_load (self->user_providers, &error))
+    add_notice (self, g_strdup_printf (_("Your providers were not loaded: %s"), error->message));
+  g_clear_error (&error);
 
   if (self->keyring == NULL)
     {
@@ -351,6 +363,7 @@ frag_application_shutdown (GApplication *app)
   g_clear_object (&self->history_cancellable);
   g_clear_object (&self->templates);
   g_clear_object (&self->models);
+  g_clear_object (&self->user_providers);
   g_clear_object (&self->providers);
   g_clear_object (&self->keyring);
   g_clear_object (&self->settings);
@@ -397,6 +410,7 @@ frag_application_finalize (GObject *object)
   g_clear_object (&self->history_cancellable);
   g_clear_object (&self->templates);
   g_clear_object (&self->models);
+  g_clear_object (&self->user_providers);
   g_clear_object (&self->providers);
   g_clear_object (&self->keyring);
   g_clear_object (&self->settings);

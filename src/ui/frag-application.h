@@ -15,6 +15,7 @@
 #include "frag-orphan-sandboxes.h"
 #include "frag-provider-registry.h"
 #include "frag-template-catalog.h"
+#include "frag-user-providers.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,8 @@ const char * const   *frag_application_get_known_templates    (FragApplication  
 FragTemplateCatalog  *frag_application_get_templates          (FragApplication   *self);
 FragModelCatalog     *frag_application_get_models             (FragApplication   *self);
 FragProviderRegistry *frag_application_get_provider_registry  (FragApplication   *self);
+/* The user's OpenAI-compatible services (Preferences → Providers). */
+FragUserProviders    *frag_application_get_user_providers     (FragApplication   *self);
 FragKeyring          *frag_application_get_keyring            (FragApplication   *self);
 /* Replaces the keyring the application would make (the Secret Service) before startup:
  * for tests, which use an in-memory one. */

@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "frag-history-records.h"
 #include "frag-model-catalog.h"
 #include "frag-template-catalog.h"
 
@@ -26,6 +27,10 @@ GtkWidget    *frag_chat_view_new                  (void);
 void          frag_chat_view_set_catalogs         (FragChatView        *self,
                                                    FragModelCatalog    *models,
                                                    FragTemplateCatalog *templates);
+/* More models for the picker, after the catalog's: a GListModel of FragModel (the
+ * user's services', FragUserProviders), or NULL. */
+void          frag_chat_view_set_user_models      (FragChatView        *self,
+                                                   GListModel          *user_models);
 /* A GListModel of FragMessage (FragConversation:messages), or NULL. */
 void          frag_chat_view_set_messages         (FragChatView        *self,
                                                    GListModel          *messages);
@@ -43,5 +48,27 @@ void          frag_chat_view_set_prompt           (FragChatView        *self,
 /* Sends what the composer holds, as Enter does. */
 void          frag_chat_view_send                 (FragChatView        *self);
 void          frag_chat_view_focus_composer       (FragChatView        *self);
+
+/* Images for the next prompt (element type FragAttachment, borrowed): only while the
+ * picked model is multimodal; picking another model removes them with a notice. */
+gboolean      frag_chat_view_get_can_attach       (FragChatView        *self);
+GPtrArray    *frag_chat_view_get_attachments      (FragChatView        *self);
+/* Takes a copy. */
+void          frag_chat_view_add_attachment       (FragChatView        *self,
+                                                   const FragAttachment *attachment);
+void          frag_chat_view_remove_attachment    (FragChatView        *self,
+                                                   guint                index);
+void          frag_chat_view_clear_attachments    (FragChatView        *self);
+/* What Attach Image… does with each chosen file: reads it (refusing files over
+ * FRAG_IMAGE_ATTACHMENT_MAX_BYTES and non-images) and adds it. The button's own
+ * callback shows the error as a toast. */
+void          frag_chat_view_attach_file_async    (FragChatView        *self,
+                                                   GFile               *file,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean      frag_chat_view_attach_file_finish   (FragChatView        *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 
 G_END_DECLS

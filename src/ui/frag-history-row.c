@@ -139,6 +139,15 @@ update (FragHistoryRow *self)
 }
 
 void
+frag_history_row_refresh (FragHistoryRow *self)
+{
+  g_return_if_fail (FRAG_IS_HISTORY_ROW (self));
+
+  update (self);
+}
+
+
+void
 frag_history_row_set_item (FragHistoryRow *self,
                            GObject        *item)
 {

@@ -23,6 +23,8 @@ G_DECLARE_FINAL_TYPE (FragHistoryRow, frag_history_row, FRAG, HISTORY_ROW, GtkWi
 GObject *frag_history_row_get_item (FragHistoryRow *self);
 void     frag_history_row_set_item (FragHistoryRow *self,
                                     GObject        *item);
+/* Formats "5 minutes ago" again (the sidebar does it every minute). */
+void     frag_history_row_refresh  (FragHistoryRow *self);
 /* The id of the conversation shown, or 0. */
 gint64   frag_history_row_get_id   (FragHistoryRow *self);
 

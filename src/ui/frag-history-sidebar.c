@@ -48,7 +48,11 @@ struct _FragHistorySidebar
   gint64              current_id;         /* the window's conversation, 0 if unstored */
   gboolean            loaded;             /* the first list arrived */
   gboolean            syncing;            /* selection changed by us, not the user */
+  guint               refresh_id;         /* the relative-times timeout, while mapped */
+  guint               refresh_interval_ms;
 };
+
+#define REFRESH_INTERVAL_MS (60 * 1000)
 
 G_DEFINE_FINAL_TYPE (FragHistorySidebar, frag_history_sidebar, GTK_TYPE_WIDGET)
 
@@ -718,10 +722,88 @@ frag_history_sidebar_get_history (FragHistorySidebar *self)
 
 /* ---- GObject ---------------------------------------------------------------- */
 
+/* ---- relative times ---------------------------------------------------------------- */
+
+static void
+refresh_rows (GtkWidget *widget)
+{
+  if (FRAG_IS_HISTORY_ROW (widget))
+    {
+      frag_history_row_refresh (FRAG_HISTORY_ROW (widget));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    refresh_rows (child);
+}
+
+/* Only the rows that exist: a list view makes rows for what is on screen, and a row
+ * bound later formats its time then. */
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  FragHistorySidebar *self = user_data;
+
+  refresh_rows (GTK_WIDGET (self->list_view));
+  refresh_rows (GTK_WIDGET (self->results_view));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_refreshing (FragHistorySidebar *self)
+{
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->refresh_id = g_timeout_add (self->refresh_interval_ms, refresh_cb, self);
+  g_source_set_name_by_id (self->refresh_id, "[frag] history relative times");
+}
+
+void
+frag_history_sidebar_set_refresh_interval (FragHistorySidebar *self,
+                                           guint               interval_ms)
+{
+  g_return_if_fail (FRAG_IS_HISTORY_SIDEBAR (self));
+  g_return_if_fail (interval_ms > 0);
+
+  self->refresh_interval_ms = interval_ms;
+  if (self->refresh_id != 0)
+    start_refreshing (self);
+}
+
+/* Nobody reads the times of a hidden sidebar (a closed flap, a minimized window): no
+ * wake-ups then; showing it again brings them up to date at once. */
+static void
+frag_history_sidebar_map (GtkWidget *widget)
+{
+  FragHistorySidebar *self = FRAG_HISTORY_SIDEBAR (widget);
+
+  GTK_WIDGET_CLASS (frag_history_sidebar_parent_class)->map (widget);
+  refresh_cb (self);
+  start_refreshing (self);
+}
+
+static void
+frag_history_sidebar_unmap (GtkWidget *widget)
+{
+  FragHistorySidebar *self = FRAG_HISTORY_SIDEBAR (widget);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  GTK_WIDGET_CLASS (frag_history_sidebar_parent_class)->unmap (widget);
+}
+
+gboolean
+frag_history_sidebar_get_refreshing (FragHistorySidebar *self)
+{
+  g_return_val_if_fail (FRAG_IS_HISTORY_SIDEBAR (self), FALSE);
+
+  return self->refresh_id != 0;
+}
+
 static void
 frag_history_sidebar_dispose (GObject *object)
 {
   FragHistorySidebar *self = FRAG_HISTORY_SIDEBAR (object);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
 
   /* A pending delete is what the user asked for: closing the window does not undo it. */
   commit_pending_delete (self, TRUE);
@@ -812,6 +894,8 @@ frag_history_sidebar_class_init (FragHistorySidebarClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = frag_history_sidebar_dispose;
+  widget_class->map = frag_history_sidebar_map;
+  widget_class->unmap = frag_history_sidebar_unmap;
   object_class->finalize = frag_history_sidebar_finalize;
   object_class->get_property = frag_history_sidebar_get_property;
   object_class->set_property = frag_history_sidebar_set_property;
@@ -854,6 +938,7 @@ frag_history_sidebar_init (FragHistorySidebar *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->refresh_interval_ms = REFRESH_INTERVAL_MS;
   self->hidden_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->hidden_filter = gtk_custom_filter_new (is_shown_cb, self, NULL);
 

@@ -36,4 +36,11 @@ FragConversation *frag_history_sidebar_get_conversation (FragHistorySidebar *sel
 void              frag_history_sidebar_reload           (FragHistorySidebar *self);
 void              frag_history_sidebar_focus_search     (FragHistorySidebar *self);
 
+/* TRUE while the refresh timeout runs (the sidebar is mapped). */
+gboolean            frag_history_sidebar_get_refreshing       (FragHistorySidebar *self);
+/* How often the rows' relative times ("5 minutes ago") are formatted again while the
+ * sidebar is shown: every minute (the default); tests make it short. */
+void                frag_history_sidebar_set_refresh_interval (FragHistorySidebar *self,
+                                                               guint               interval_ms);
+
 G_END_DECLS

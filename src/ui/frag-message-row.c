@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "frag-image-attachment.h"
 #include "frag-message-row.h"
 
 struct _FragMessageRow
@@ -23,6 +24,7 @@ struct _FragMessageRow
   GtkSpinner  *spinner;
   GtkLabel    *state_label;
   GtkLabel    *text_label;
+  GtkBox      *image_box;
   GtkButton   *fragment_button;
   GtkLabel    *fragment_label;
   GtkBox      *error_box;
@@ -33,6 +35,10 @@ struct _FragMessageRow
   /* Owned */
   FragMessage *message;
   gulong       notify_handler;
+  /* The attachments image_box shows (compared by address, never dereferenced): a
+   * message notifies on every streamed change, the pictures are only made again when
+   * the attachments themselves changed. */
+  GPtrArray   *shown_attachments;
 };
 
 G_DEFINE_FINAL_TYPE (FragMessageRow, frag_message_row, GTK_TYPE_WIDGET)
@@ -44,6 +50,42 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static gboolean
+same_attachments (GPtrArray *shown,
+                  GPtrArray *attachments)
+{
+  guint n = attachments != NULL ? attachments->len : 0;
+
+  if (shown->len != n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (g_ptr_array_index (shown, i) != g_ptr_array_index (attachments, i))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+update_images (FragMessageRow *self)
+{
+  GPtrArray *attachments = self->message != NULL ? frag_message_get_attachments (self->message) : NULL;
+  GtkWidget *child;
+
+  if (same_attachments (self->shown_attachments, attachments))
+    return;
+
+  g_ptr_array_set_size (self->shown_attachments, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->image_box))))
+    gtk_box_remove (self->image_box, child);
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    {
+      const FragAttachment *attachment = g_ptr_array_index (attachments, i);
+
+      g_ptr_array_add (self->shown_attachments, (gpointer)attachment);
+      gtk_box_append (self->image_box, frag_image_attachment_new_thumbnail (attachment, 96));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->image_box), self->shown_attachments->len > 0);
+}
 
 /* The model's text goes in with gtk_label_set_text(): never parsed as markup. */
 static void
@@ -77,6 +119,7 @@ update (FragMessageRow *self)
 
   gtk_label_set_text (self->text_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->text_label), text != NULL && *text != '\0');
+  update_images (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == FRAG_MESSAGE_STATE_STREAMING);
   gtk_spinner_set_spinning (self->spinner, state == FRAG_MESSAGE_STATE_STREAMING);
@@ -214,6 +257,16 @@ frag_message_row_dispose (GObject *object)
 }
 
 static void
+frag_message_row_finalize (GObject *object)
+{
+  FragMessageRow *self = FRAG_MESSAGE_ROW (object);
+
+  g_ptr_array_unref (self->shown_attachments);
+
+  G_OBJECT_CLASS (frag_message_row_parent_class)->finalize (object);
+}
+
+static void
 frag_message_row_class_init (FragMessageRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -222,6 +275,7 @@ frag_message_row_class_init (FragMessageRowClass *klass)
   object_class->get_property = frag_message_row_get_property;
   object_class->set_property = frag_message_row_set_property;
   object_class->dispose = frag_message_row_dispose;
+  object_class->finalize = frag_message_row_finalize;
 
   properties[PROP_MESSAGE] =
     g_param_spec_object ("message", NULL, NULL,
@@ -238,6 +292,7 @@ frag_message_row_class_init (FragMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FragMessageRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, FragMessageRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, FragMessageRow, text_label);
+  gtk_widget_class_bind_template_child (widget_class, FragMessageRow, image_box);
   gtk_widget_class_bind_template_child (widget_class, FragMessageRow, fragment_button);
   gtk_widget_class_bind_template_child (widget_class, FragMessageRow, fragment_label);
   gtk_widget_class_bind_template_child (widget_class, FragMessageRow, error_box);
@@ -249,5 +304,7 @@ frag_message_row_class_init (FragMessageRowClass *klass)
 static void
 frag_message_row_init (FragMessageRow *self)
 {
+  self->shown_attachments = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
+

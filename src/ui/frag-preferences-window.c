@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "frag-preferences-window.h"
+#include "frag-providers-page.h"
 #include "frag-settings.h"
 
 struct _FragPreferencesWindow
@@ -28,6 +29,7 @@ struct _FragPreferencesWindow
   AdwPreferencesGroup  *models_group;
   AdwComboRow          *backend_row;
   char                 *keyring_problem;
+  GtkWidget            *providers_page;  /* borrowed; NULL until set_user_providers() */
 };
 
 G_DEFINE_FINAL_TYPE (FragPreferencesWindow, frag_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -321,6 +323,26 @@ frag_preferences_window_new (FragKeyring          *keyring,
 
   frag_keyring_list_providers_async (keyring, self->cancellable, on_listed_cb, self);
   return GTK_WIDGET (self);
+}
+
+void
+frag_preferences_window_set_user_providers (FragPreferencesWindow *self,
+                                            FragUserProviders     *providers)
+{
+  g_return_if_fail (FRAG_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (FRAG_IS_USER_PROVIDERS (providers));
+  g_return_if_fail (self->providers_page == NULL);
+
+  self->providers_page = frag_providers_page_new (providers, self->keyring);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (self->providers_page));
+}
+
+GtkWidget *
+frag_preferences_window_get_providers_page (FragPreferencesWindow *self)
+{
+  g_return_val_if_fail (FRAG_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return self->providers_page;
 }
 
 AdwEntryRow *

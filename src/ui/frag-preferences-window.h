@@ -11,6 +11,7 @@
 
 #include "frag-keyring.h"
 #include "frag-provider-registry.h"
+#include "frag-user-providers.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,11 @@ G_DECLARE_FINAL_TYPE (FragPreferencesWindow, frag_preferences_window, FRAG, PREF
  * only marked as stored. The Sandbox page picks the backend (GSettings). */
 GtkWidget  *frag_preferences_window_new           (FragKeyring           *keyring,
                                                    FragProviderRegistry  *registry);
+/* Adds the Providers page (frag-providers-page.h), after API Keys. */
+void        frag_preferences_window_set_user_providers (FragPreferencesWindow *self,
+                                                        FragUserProviders     *providers);
+/* The Providers page, or NULL before set_user_providers(). */
+GtkWidget  *frag_preferences_window_get_providers_page (FragPreferencesWindow *self);
 /* The row of a provider's key (for tests), or NULL. */
 AdwEntryRow *frag_preferences_window_get_key_row  (FragPreferencesWindow *self,
                                                    const char            *provider);

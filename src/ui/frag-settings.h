@@ -20,3 +20,4 @@
 #define FRAG_SETTINGS_LAST_TEMPLATE      "last-template"
 #define FRAG_SETTINGS_SANDBOX_BACKEND    "sandbox-backend"
 #define FRAG_SETTINGS_LAST_FOLDER        "last-folder"
+#define FRAG_SETTINGS_SHOW_HISTORY       "show-history"

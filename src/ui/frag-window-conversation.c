@@ -56,8 +56,12 @@ on_partial_fragment_cb (FragWindow       *self,
                         FragConversation *conversation)
 {
   FragFragment *partial = frag_conversation_get_partial_fragment (conversation);
+  const char *code = partial != NULL ? frag_fragment_get_code (partial) : NULL;
 
-  if (partial == NULL)
+  /* Until code arrives there is nothing to show: the previous fragment (or the empty
+   * state) stays, so an answer that fails early (a provider error) leaves no
+   * "Untitled Fragment" with an empty editor behind. */
+  if (code == NULL || *code == '\0')
     return;
   /* The code grows in the editor as it streams (the controller throttles this). */
   frag_fragment_view_set_fragment (self->fragment_view, partial);
@@ -156,7 +160,10 @@ update_actions (FragWindow *self)
   FragConversation *conversation = self->conversation;
   gboolean ready = conversation != NULL && !self->creating;
   gboolean busy = ready && frag_conversation_get_busy (conversation);
-  gboolean has_fragment = frag_fragment_view_get_fragment (self->fragment_view) != NULL;
+  FragFragment *fragment = frag_fragment_view_get_fragment (self->fragment_view);
+  const char *code = fragment != NULL ? frag_fragment_get_code (fragment) : NULL;
+  /* Run runs the editor's code: nothing to run without any. */
+  gboolean has_fragment = code != NULL && *code != '\0';
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send-prompt", ready && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", busy);
@@ -475,8 +482,12 @@ frag_window_send_prompt (GtkWidget  *widget,
 
   start_turn (self);
   frag_chat_view_set_prompt (self->chat_view, "");
-  frag_conversation_send_async (self->conversation, prompt, NULL, self->cancellable,
-                                on_turn_done_cb, self);
+  /* The conversation copies the images into the prompt's message; the composer then
+   * starts empty for the next one. */
+  frag_conversation_send_async (self->conversation, prompt,
+                                frag_chat_view_get_attachments (self->chat_view),
+                                self->cancellable, on_turn_done_cb, self);
+  frag_chat_view_clear_attachments (self->chat_view);
 }
 
 static void
@@ -697,6 +708,8 @@ _frag_window_conversation_init (FragWindow *self)
 
   frag_chat_view_set_catalogs (self->chat_view, frag_application_get_models (app),
                                frag_application_get_templates (app));
+  frag_chat_view_set_user_models (self->chat_view,
+                                  frag_user_providers_get_models (frag_application_get_user_providers (app)));
   g_signal_connect_object (app, "notify::history", G_CALLBACK (on_history_ready_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::" FRAG_SETTINGS_SANDBOX_BACKEND,

@@ -396,6 +396,18 @@ on_flap_layout_cb (FragWindow *self,
   gboolean beside = adw_flap_get_reveal_flap (flap) && !adw_flap_get_folded (flap);
 
   adw_header_bar_set_show_start_title_buttons (self->chat_header, !beside);
+
+  /* show-history is the user's choice for a wide window. A folded flap hides (and
+   * unfolding reveals) on its own: that is not remembered, and unfolding brings the
+   * choice back. Not g_settings_bind(): it would store every automatic change. */
+  if (self->settings == NULL)
+    return;
+  if (adw_flap_get_folded (flap))
+    return;
+  if (pspec != NULL && g_str_equal (g_param_spec_get_name (pspec), "folded"))
+    adw_flap_set_reveal_flap (flap, g_settings_get_boolean (self->settings, FRAG_SETTINGS_SHOW_HISTORY));
+  else
+    g_settings_set_boolean (self->settings, FRAG_SETTINGS_SHOW_HISTORY, adw_flap_get_reveal_flap (flap));
 }
 
 /* Drag a fragment file onto the window to open it. */
@@ -545,6 +557,7 @@ frag_window_init (FragWindow *self)
 
   self->settings = g_settings_new (FRAG_SETTINGS_SCHEMA_ID);
   restore_window_state (self);
+  adw_flap_set_reveal_flap (self->flap, g_settings_get_boolean (self->settings, FRAG_SETTINGS_SHOW_HISTORY));
 
   adw_view_switcher_set_stack (self->view_switcher,
                                frag_fragment_view_get_pages (self->fragment_view));

@@ -14,6 +14,7 @@
 
 #include "frag-application.h"
 #include "frag-chat-view.h"
+#include "frag-image-attachment.h"
 #include "frag-memory-keyring.h"
 #include "frag-message-row.h"
 #include "frag-preferences-window.h"
@@ -231,6 +232,35 @@ test_chat_send_and_run (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The run panel's Run button. */
+static GtkWidget *
+run_button (FragWindow *window)
+{
+  FragRunPanel *panel = frag_fragment_view_get_run_panel (frag_window_get_fragment_view (window));
+  GtkWidget *button = find_action_button (GTK_WIDGET (panel), "win.run-edit");
+
+  g_assert_nonnull (button);
+  return button;
+}
+
 /* A rejected key: the assistant row shows the error and its hint with a Retry button,
  * and the controller asks for a key (the toast's "Add Key…"). */
 static void
@@ -261,6 +291,13 @@ test_chat_auth_error (void)
   g_assert_true (gtk_widget_get_visible (row_child (row, "hint_label")));
   g_assert_true (gtk_widget_get_visible (row_child (row, "retry_button")));
 
+  /* No fragment came: the fragment side stays empty (no "Untitled Fragment" with an
+   * empty editor) and there is nothing to run. */
+  g_assert_cmpint (frag_fragment_view_get_state (frag_window_get_fragment_view (window)), ==,
+                   FRAG_FRAGMENT_VIEW_EMPTY);
+  g_assert_null (frag_fragment_view_get_fragment (frag_window_get_fragment_view (window)));
+  g_assert_false (gtk_widget_is_sensitive (run_button (window)));
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -287,6 +324,252 @@ test_chat_new_conversation (void)
   g_assert_cmpuint (g_list_model_get_n_items (frag_conversation_get_messages (frag_window_get_conversation (window))),
                     ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- image attachments ---------------------------------------------------------- */
+
+static void
+select_model (FragWindow *window,
+              const char *model_id)
+{
+  GtkDropDown *picker = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (chat_view (window)),
+                                                                     FRAG_TYPE_CHAT_VIEW, "model_picker"));
+  GListModel *models = gtk_drop_down_get_model (picker);
+
+  for (guint i = 0; i < g_list_model_get_n_items (models); i++)
+    {
+      g_autoptr(FragModel) model = g_list_model_get_item (models, i);
+
+      if (g_str_equal (frag_model_get_id (model), model_id))
+        {
+          gtk_drop_down_set_selected (picker, i);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* A 3×2 PNG made by GTK itself, written where the test's files go. */
+static GFile *
+write_png (const char *name)
+{
+  static const guchar pixels[3 * 2 * 4] = {
+    255, 0, 0, 255,  0, 255, 0, 255,  0, 0, 255, 255,
+    0, 0, 0, 255,    255, 255, 255, 255,  128, 128, 128, 255,
+  };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (pixels, sizeof pixels);
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (3, 2, GDK_MEMORY_R8G8B8A8, bytes, 3 * 4);
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), name, NULL);
+
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  return g_file_new_for_path (path);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} AttachWait;
+
+static void
+on_attached_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AttachWait *wait = user_data;
+
+  wait->ok = frag_chat_view_attach_file_finish (FRAG_CHAT_VIEW (source_object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+attach_is_done (gpointer data)
+{
+  return ((AttachWait *)data)->done;
+}
+
+/* Attaches file as Attach Image… does; returns the error, or NULL. */
+static GError *
+attach (FragWindow *window,
+        GFile      *file)
+{
+  AttachWait wait = { FALSE, FALSE, NULL };
+
+  frag_chat_view_attach_file_async (chat_view (window), file, NULL, on_attached_cb, &wait);
+  g_assert_true (ui_test_wait_for (attach_is_done, &wait, 10000));
+  g_assert_true (wait.ok == (wait.error == NULL));
+  return wait.error;
+}
+
+static GtkWidget *
+chat_child (FragWindow *window,
+            const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (chat_view (window)),
+                                                    FRAG_TYPE_CHAT_VIEW, name));
+}
+
+static guint
+count_children (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+/* The button is off for a model that takes no images, and says why; attaching is
+ * refused then too. */
+static void
+test_attach_needs_multimodal (void)
+{
+  FragWindow *window = new_window ();
+  g_autoptr(GFile) png = write_png ("plain.png");
+  g_autoptr(GError) error = NULL;
+  GtkWidget *button = chat_child (window, "attach_button");
+
+  select_model (window, "loopback-model");
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "does not take images"));
+  error = attach (window, png);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_cmpuint (frag_chat_view_get_attachments (chat_view (window))->len, ==, 0);
+
+  /* A multimodal model: on; switching away removes what was attached. */
+  select_model (window, "loopback-vision");
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_null (attach (window, png));
+  g_assert_cmpuint (frag_chat_view_get_attachments (chat_view (window))->len, ==, 1);
+  select_model (window, "loopback-model");
+  g_assert_cmpuint (frag_chat_view_get_attachments (chat_view (window))->len, ==, 0);
+  g_assert_false (gtk_widget_get_visible (chat_child (window, "attachment_scroller")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Files over the limit and files that are no image are refused with a message that
+ * names them. */
+static void
+test_attach_refuses (void)
+{
+  FragWindow *window = new_window ();
+  g_autofree char *big_path = g_build_filename (g_get_user_cache_dir (), "huge.png", NULL);
+  g_autofree char *text_path = g_build_filename (g_get_user_cache_dir (), "notes.png", NULL);
+  g_autoptr(GFile) big = g_file_new_for_path (big_path);
+  g_autoptr(GFile) text = g_file_new_for_path (text_path);
+  g_autoptr(GFile) missing = g_file_new_build_filename (g_get_user_cache_dir (), "missing.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+
+  select_model (window, "loopback-vision");
+
+  /* Sparse: 21 MB of nothing, made without writing them. */
+  out = g_file_replace (big, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_seekable_truncate (G_SEEKABLE (out), FRAG_IMAGE_ATTACHMENT_MAX_BYTES + 1000000, NULL, &error));
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
+  g_assert_no_error (error);
+  error = attach (window, big);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "huge.png"));
+  g_assert_nonnull (strstr (error->message, "20 MB"));
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (text_path, "just some text, named like an image", -1, &error));
+  error = attach (window, text);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "notes.png"));
+  g_clear_error (&error);
+
+  error = attach (window, missing);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+
+  g_assert_cmpuint (frag_chat_view_get_attachments (chat_view (window))->len, ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* An attached PNG shows as a removable thumbnail, goes to the model with the prompt
+ * (an image_url data: part of the user's message) and shows in the user's row. */
+static void
+test_attach_and_send (void)
+{
+  FragWindow *window = new_window ();
+  g_autoptr(GFile) png = write_png ("picture.png");
+  g_autoptr(GFile) second = write_png ("second.png");
+  g_autofree char *json = fragment_json ("Drawn.", CODE);
+  FragConversation *conversation = frag_window_get_conversation (window);
+  g_autoptr(FragMessage) user = NULL;
+  g_autofree char *png_contents = NULL;
+  g_autofree char *expected_url = NULL;
+  g_autofree char *base64 = NULL;
+  gsize png_length;
+  GtkWidget *box = chat_child (window, "attachment_box");
+  JsonArray *messages;
+  JsonArray *parts;
+  JsonObject *last;
+  gboolean found = FALSE;
+  GtkWidget *row;
+
+  select_model (window, "loopback-vision");
+  g_assert_null (attach (window, png));
+  g_assert_null (attach (window, second));
+  g_assert_true (gtk_widget_get_visible (chat_child (window, "attachment_scroller")));
+  g_assert_cmpuint (count_children (box), ==, 2);
+
+  /* The second one's remove button (its thumbnail's overlay). */
+  {
+    GtkWidget *chip = gtk_widget_get_last_child (box);
+    GtkWidget *remove = gtk_widget_get_last_child (chip);
+
+    g_assert_true (GTK_IS_BUTTON (remove));
+    g_signal_emit_by_name (remove, "clicked");
+  }
+  g_assert_cmpuint (frag_chat_view_get_attachments (chat_view (window))->len, ==, 1);
+  g_assert_cmpuint (count_children (box), ==, 1);
+
+  pipeline_model_server_queue_stream (server, json, 4, 5);
+  send (window, "Describe this picture");
+
+  /* The composer starts empty again. */
+  g_assert_cmpuint (frag_chat_view_get_attachments (chat_view (window))->len, ==, 0);
+  g_assert_false (gtk_widget_get_visible (chat_child (window, "attachment_scroller")));
+
+  /* The request: the last user message has the text and the image as a data: URL. */
+  g_assert_true (g_file_load_contents (png, NULL, &png_contents, &png_length, NULL, NULL));
+  base64 = g_base64_encode ((const guchar *)png_contents, png_length);
+  expected_url = g_strconcat ("data:image/png;base64,", base64, NULL);
+  messages = json_object_get_array_member (json_node_get_object (pipeline_model_server_get_request (server)),
+                                           "messages");
+  last = json_array_get_object_element (messages, json_array_get_length (messages) - 1);
+  g_assert_cmpstr (json_object_get_string_member (last, "role"), ==, "user");
+  parts = json_object_get_array_member (last, "content");
+  g_assert_nonnull (parts);
+  for (guint i = 0; i < json_array_get_length (parts); i++)
+    {
+      JsonObject *part = json_array_get_object_element (parts, i);
+
+      if (g_strcmp0 (json_object_get_string_member (part, "type"), "image_url") == 0)
+        {
+          JsonObject *image_url = json_object_get_object_member (part, "image_url");
+
+          g_assert_cmpstr (json_object_get_string_member (image_url, "url"), ==, expected_url);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+
+  /* The stored prompt keeps it, and its row shows the thumbnail. */
+  user = g_list_model_get_item (frag_conversation_get_messages (conversation), 0);
+  g_assert_cmpuint (frag_message_get_attachments (user)->len, ==, 1);
+  row = row_for (window, user);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_visible (row_child (row, "image_box")));
+  g_assert_cmpuint (count_children (row_child (row, "image_box")), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -416,7 +699,9 @@ write_user_models (void)
   const char *contents =
     "{\"providers\": [{\"id\": \"loopback\", \"name\": \"Loopback\"}],"
     " \"models\": [{\"id\": \"loopback-model\", \"name\": \"Loopback Model\","
-    " \"provider\": \"Loopback\", \"providerId\": \"loopback\", \"multiModal\": false}]}";
+    " \"provider\": \"Loopback\", \"providerId\": \"loopback\", \"multiModal\": false},"
+    " {\"id\": \"loopback-vision\", \"name\": \"Loopback Vision\","
+    " \"provider\": \"Loopback\", \"providerId\": \"loopback\", \"multiModal\": true}]}";
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (path, contents, -1, &error));
@@ -454,6 +739,9 @@ main (int   argc,
   g_test_add_func ("/ui/chat/send-and-run", test_chat_send_and_run);
   g_test_add_func ("/ui/chat/auth-error", test_chat_auth_error);
   g_test_add_func ("/ui/chat/new-conversation", test_chat_new_conversation);
+  g_test_add_func ("/ui/chat/attach-needs-multimodal", test_attach_needs_multimodal);
+  g_test_add_func ("/ui/chat/attach-refuses", test_attach_refuses);
+  g_test_add_func ("/ui/chat/attach-and-send", test_attach_and_send);
   g_test_add_func ("/ui/preferences/store-key", test_preferences_store_key);
   g_test_add_func ("/ui/preferences/no-keyring", test_preferences_no_keyring);
 

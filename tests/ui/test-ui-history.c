@@ -702,6 +702,54 @@ test_sidebar_toggle (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  GtkLabel   *label;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_is (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return g_strcmp0 (gtk_label_get_text (wait->label), wait->text) == 0;
+}
+
+/* While shown, the sidebar formats the rows' relative times again on a timer (every
+ * minute; short here); hidden, it does not wake up. */
+static void
+test_sidebar_refreshes_times (void)
+{
+  gint64 ids[2];
+  FragWindow *window;
+  AdwFlap *flap;
+  GtkWidget *row;
+  LabelWait wait;
+
+  populate (ids);
+  window = new_window ();
+  flap = ADW_FLAP (gtk_widget_get_template_child (GTK_WIDGET (window), FRAG_TYPE_WINDOW, "flap"));
+  adw_flap_set_reveal_flap (flap, TRUE);
+  wait_for_list (window, 2, "list");
+  g_assert_true (frag_history_sidebar_get_refreshing (sidebar (window)));
+  frag_history_sidebar_set_refresh_interval (sidebar (window), 20);
+
+  /* A stale text is replaced by the formatted time at the next tick. */
+  row = find_row (window, "list_view", ids[1]);
+  gtk_label_set_text (row_label (row, "subtitle_label"), "stale");
+  wait = (LabelWait) { row_label (row, "subtitle_label"), "Just now · gpt-test" };
+  g_assert_true (ui_test_wait_for (label_is, &wait, 5000));
+
+  /* Hidden: no timer. */
+  gtk_widget_set_visible (GTK_WIDGET (sidebar (window)), FALSE);
+  g_assert_false (frag_history_sidebar_get_refreshing (sidebar (window)));
+  gtk_widget_set_visible (GTK_WIDGET (sidebar (window)), TRUE);
+  g_assert_true (frag_history_sidebar_get_refreshing (sidebar (window)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -732,6 +780,7 @@ main (int   argc,
   g_test_add_func ("/ui/history/sidebar/rename", test_sidebar_rename);
   g_test_add_func ("/ui/history/sidebar/delete", test_sidebar_delete);
   g_test_add_func ("/ui/history/sidebar/toggle", test_sidebar_toggle);
+  g_test_add_func ("/ui/history/sidebar/refreshes-times", test_sidebar_refreshes_times);
 
   status = g_test_run ();
 

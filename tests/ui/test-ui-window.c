@@ -481,6 +481,50 @@ test_window_keeps_size (void)
   g_settings_reset (settings, "window-height");
 }
 
+static AdwFlap *
+window_flap (FragWindow *window)
+{
+  return ADW_FLAP (gtk_widget_get_template_child (GTK_WIDGET (window), FRAG_TYPE_WINDOW, "flap"));
+}
+
+static gboolean
+flap_unfolded (gpointer data)
+{
+  return !adw_flap_get_folded (window_flap (data));
+}
+
+/* Hiding the history sidebar is remembered (show-history) and a new window starts
+ * without it; the flap folding away in a narrow window is not a choice and is not
+ * stored. */
+static void
+test_window_remembers_history_sidebar (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.fragmentstudio.FragmentStudio");
+  FragWindow *window;
+
+  g_settings_set_int (settings, "window-width", 1600);
+  g_settings_set_int (settings, "window-height", 900);
+  window = new_window ();
+  g_assert_true (ui_test_wait_for (flap_unfolded, window, 10000));
+  g_assert_true (adw_flap_get_reveal_flap (window_flap (window)));
+  g_assert_true (g_settings_get_boolean (settings, "show-history"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-history", NULL));
+  g_assert_false (adw_flap_get_reveal_flap (window_flap (window)));
+  g_assert_false (g_settings_get_boolean (settings, "show-history"));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = new_window ();
+  g_assert_true (ui_test_wait_for (flap_unfolded, window, 10000));
+  g_assert_false (adw_flap_get_reveal_flap (window_flap (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-history", NULL));
+  g_assert_true (g_settings_get_boolean (settings, "show-history"));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -496,6 +540,7 @@ main (int   argc,
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
   g_test_add_func ("/ui/window/starts", test_window_starts);
+  g_test_add_func ("/ui/window/remembers-history-sidebar", test_window_remembers_history_sidebar);
   g_test_add_func ("/ui/window/opens-fragment", test_window_opens_fragment);
   g_test_add_func ("/ui/window/opens-from-command-line", test_window_opens_from_command_line);
   g_test_add_func ("/ui/window/invalid-json", test_window_invalid_json);
