@@ -29,6 +29,7 @@ frag_cli_exit_status_for_error (const GError *error)
         case FRAG_PROVIDER_ERROR_AUTH:
           return FRAG_EXIT_AUTH;
         case FRAG_PROVIDER_ERROR_RATE_LIMITED:
+        case FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED:
           return FRAG_EXIT_RATE_LIMIT;
         case FRAG_PROVIDER_ERROR_BAD_OUTPUT:
           return FRAG_EXIT_BAD_OUTPUT;

@@ -26,6 +26,7 @@ provider_action (FragProviderError code)
     case FRAG_PROVIDER_ERROR_MODEL_NOT_FOUND:
     case FRAG_PROVIDER_ERROR_BAD_REQUEST:
     case FRAG_PROVIDER_ERROR_BAD_OUTPUT:
+    case FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED:
       return FRAG_ERROR_ACTION_PICK_MODEL;
     case FRAG_PROVIDER_ERROR_RATE_LIMITED:
       return FRAG_ERROR_ACTION_WAIT;
@@ -110,6 +111,9 @@ provider_hint (FragProviderError code,
       return g_strdup ("Pick another model, or undo a few turns: the provider refused the request.");
     case FRAG_PROVIDER_ERROR_RATE_LIMITED:
       return wait_hint (retry_after_seconds, ", or pick a model of another provider");
+    case FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED:
+      return g_strdup ("The account's quota or spend limit at this provider is used up: check its "
+                       "billing, or pick a model of another provider.");
     case FRAG_PROVIDER_ERROR_OVERLOADED:
       return g_strdup ("The provider is overloaded: retry in a moment or pick another model.");
     case FRAG_PROVIDER_ERROR_SERVER:

@@ -55,6 +55,8 @@ typedef enum
   FRAG_PROVIDER_ERROR_NETWORK,          /* cannot connect, or the connection dropped */
   FRAG_PROVIDER_ERROR_STALLED,          /* no byte for the idle timeout */
   FRAG_PROVIDER_ERROR_BAD_OUTPUT,       /* the stream ended, the JSON is invalid or incomplete */
+  FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED,  /* 429 insufficient_quota, Anthropic's spend limit:
+                                         * waiting does not help, so never retried */
 } FragProviderError;
 
 #define FRAG_SANDBOX_ERROR (frag_sandbox_error_quark ())

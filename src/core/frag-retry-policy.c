@@ -34,6 +34,7 @@ frag_retry_error_is_transient (const GError *error)
     case FRAG_PROVIDER_ERROR_MODEL_NOT_FOUND:
     case FRAG_PROVIDER_ERROR_BAD_REQUEST:
     case FRAG_PROVIDER_ERROR_BAD_OUTPUT:
+    case FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED:
     default:
       return FALSE;
     }

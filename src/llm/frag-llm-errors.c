@@ -218,9 +218,22 @@ code_from_status (guint status)
   return FRAG_PROVIDER_ERROR_BAD_REQUEST;
 }
 
+/* A 429 that waiting will not cure: the account's quota or spend limit is used up
+ * (llm-protocols.md §2.6, §3.6). */
+static gboolean
+quota_exhausted (ErrorInfo *info)
+{
+  if (info->spend_limit)
+    return TRUE;
+  for (guint i = 0; i < info->kinds->len; i++)
+    if (g_str_equal (g_ptr_array_index (info->kinds, i), "insufficient_quota"))
+      return TRUE;
+  return FALSE;
+}
+
 static FragProviderError
-classify (guint      status,
-          ErrorInfo *info)
+classify_kind (guint      status,
+               ErrorInfo *info)
 {
   if (info->key_invalid)
     return FRAG_PROVIDER_ERROR_AUTH;
@@ -237,6 +250,17 @@ classify (guint      status,
   return FRAG_PROVIDER_ERROR_SERVER;
 }
 
+static FragProviderError
+classify (guint      status,
+          ErrorInfo *info)
+{
+  FragProviderError code = classify_kind (status, info);
+
+  if (code == FRAG_PROVIDER_ERROR_RATE_LIMITED && quota_exhausted (info))
+    return FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED;
+  return code;
+}
+
 static const char *
 headline (FragProviderError code,
           ErrorInfo        *info)
@@ -248,7 +272,9 @@ headline (FragProviderError code,
     case FRAG_PROVIDER_ERROR_MODEL_NOT_FOUND:
       return "model or endpoint not found";
     case FRAG_PROVIDER_ERROR_RATE_LIMITED:
-      return info->spend_limit ? "spend limit reached" : "rate limit or quota exceeded";
+      return "rate limit exceeded";
+    case FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED:
+      return info->spend_limit ? "spend limit reached" : "quota exhausted";
     case FRAG_PROVIDER_ERROR_OVERLOADED:
       return "overloaded";
     case FRAG_PROVIDER_ERROR_BAD_REQUEST:

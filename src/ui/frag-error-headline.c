@@ -52,6 +52,8 @@ provider_headline (int code)
       return _("Request Refused");
     case FRAG_PROVIDER_ERROR_RATE_LIMITED:
       return _("Rate Limit Reached");
+    case FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED:
+      return _("Quota Used Up");
     case FRAG_PROVIDER_ERROR_OVERLOADED:
       return _("Provider Overloaded");
     case FRAG_PROVIDER_ERROR_SERVER:

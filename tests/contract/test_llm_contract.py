@@ -331,7 +331,8 @@ class Server:
         self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
 
     def url(self, path=''):
@@ -755,6 +756,19 @@ class OpenAICompatibleTests(FragTestCase):
                                         'code': 'insufficient_quota'}}, 4,
                         headers={'Retry-After': '30'}, max_seconds=10)
 
+    def test_openai_429_quota_is_not_retried(self):
+        """§2.6: insufficient_quota: do not retry (no Retry-After to lean on)."""
+        self.error_case(429, {'error': {'message': 'You exceeded your current quota.',
+                                        'type': 'insufficient_quota', 'param': None,
+                                        'code': 'insufficient_quota'}}, 4, max_seconds=10)
+        self.assertEqual(len(self.servers[0].requests), 1)
+
+    def test_openai_401_is_not_retried(self):
+        self.error_case(401, {'error': {'message': 'Incorrect API key provided.',
+                                        'type': 'invalid_request_error',
+                                        'code': 'invalid_api_key'}}, 3)
+        self.assertEqual(len(self.servers[0].requests), 1)
+
     def test_openai_500(self):
         self.error_case(500, {'error': {'message': 'Internal boom.', 'type': 'server_error',
                                         'param': None, 'code': None}}, 5,
@@ -931,6 +945,12 @@ class AnthropicTests(FragTestCase):
                      headers={'retry-after': '30'},
                      details={'error_code': 'enforced_spend_limit_reached'})
         self.assertLess(p.elapsed, 10)
+
+    def test_429_spend_limit_without_retry_after(self):
+        """§3.6: a spend limit is never retried."""
+        self.err(429, 'rate_limit_error', 'You have reached your spend limit.', 4,
+                 details={'error_code': 'enforced_spend_limit_reached'})
+        self.assertEqual(len(self.servers[0].requests), 1)
 
     def test_500(self):
         self.err(500, 'api_error', 'Internal server error', 5)
@@ -1556,6 +1576,53 @@ class HttpFramingTests(FragTestCase):
         p = self.generate('anthropic', 'claude-sonnet-4-5-20250929', s.url('/v1'))
         self.assert_failure(p, 4, 'Slow down')
         self.assertLess(p.elapsed, 10)
+
+
+class RobustnessTests(FragTestCase):
+    """Servers that answer in a shape the request did not ask for, and loose framing."""
+
+    def test_openai_tool_call_answer_at_index_1(self):
+        def respond(req):
+            chunks = openai_chunks(text_pieces(fragment_text()), via_tools='json')
+            for c in chunks:
+                for ch in c.get('choices', []):
+                    for tc in ch['delta'].get('tool_calls', []):
+                        tc['index'] = 1
+            return Reply(body=sse(chunks))
+        s = self.serve(respond)
+        self.assert_success(self.generate('openai', 'gpt-4.1', s.url('/v1')))
+
+    # Not tested: an Anthropic text block answering a forced-tool request. With
+    # tool_choice {"type":"tool"} the real API answers only in a tool_use block (§3.3),
+    # so a client that ignores text there is right.
+
+    def test_ollama_final_line_without_message(self):
+        def respond(req):
+            body = ollama_lines(text_pieces(fragment_text()), done=False)
+            body += (jdump({'model': 'llama3.1', 'created_at': 'x', 'done': True,
+                            'done_reason': 'stop', 'prompt_eval_count': 1,
+                            'eval_count': 2}) + '\n').encode('utf-8')
+            return Reply(body=body, content_type='application/x-ndjson')
+        s = self.serve(respond)
+        self.assert_success(self.generate('ollama', 'llama3.1', s.url('')))
+
+    def test_openai_null_content_deltas_and_no_space_after_colon(self):
+        def respond(req):
+            chunks = openai_chunks(text_pieces(fragment_text()))
+            chunks.insert(1, dict(chunks[1], choices=[{'index': 0, 'delta': {'content': None},
+                                                       'finish_reason': None}]))
+            body = sse(chunks).decode('utf-8').replace('data: ', 'data:')
+            return Reply(body=body.encode('utf-8'))
+        s = self.serve(respond)
+        self.assert_success(self.generate('openai', 'gpt-4.1', s.url('/v1')))
+
+    def test_openai_id_and_retry_fields_are_ignored(self):
+        def respond(req):
+            body = sse(openai_chunks(text_pieces(fragment_text()))).decode('utf-8')
+            body = 'retry: 3000\n\n' + body.replace('data: {', 'id: 7\ndata: {')
+            return Reply(body=body.encode('utf-8'))
+        s = self.serve(respond)
+        self.assert_success(self.generate('openai', 'gpt-4.1', s.url('/v1')))
 
 
 if __name__ == '__main__':

@@ -244,7 +244,7 @@ static const ErrorCase error_cases[] = {
   { 429, "retry-after", "12", "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"Number of "
     "request tokens has exceeded your per-minute rate limit\"}}", FRAG_PROVIDER_ERROR_RATE_LIMITED, 12, "per-minute" },
   { 429, "retry-after", "30", "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"spend limit\","
-    "\"details\":{\"error_code\":\"enforced_spend_limit_reached\"}}}", FRAG_PROVIDER_ERROR_RATE_LIMITED, -1, "spend limit" },
+    "\"details\":{\"error_code\":\"enforced_spend_limit_reached\"}}}", FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED, -1, "spend limit" },
   { 500, NULL, NULL, "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server error\"}}",
     FRAG_PROVIDER_ERROR_SERVER, -1, "Internal server error" },
   { 529, NULL, NULL, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}",

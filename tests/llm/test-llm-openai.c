@@ -526,7 +526,7 @@ static const ErrorCase error_cases[] = {
   { 429, NULL, NULL,
     "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\","
     "\"code\":\"insufficient_quota\"}}",
-    FRAG_PROVIDER_ERROR_RATE_LIMITED, -1, "current quota" },
+    FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED, -1, "current quota" },
   { 500, NULL, NULL, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}",
     FRAG_PROVIDER_ERROR_SERVER, -1, "The server had an error" },
   { 503, NULL, NULL, "upstream connect error", FRAG_PROVIDER_ERROR_OVERLOADED, -1, "upstream connect error" },
@@ -580,7 +580,7 @@ static const StreamErrorCase stream_error_cases[] = {
   /* An error frame as the very first event after a 200 (quota problems). */
   { "data: {\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\","
     "\"param\":null,\"code\":\"insufficient_quota\"}}\n\n",
-    FRAG_PROVIDER_ERROR_RATE_LIMITED, "current quota" },
+    FRAG_PROVIDER_ERROR_QUOTA_EXHAUSTED, "current quota" },
   /* Mid-stream, after content. */
   { "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"{\\\"commentary\\\":\\\"hi\"},"
     "\"finish_reason\":null}]}\n\n"
