@@ -99,6 +99,10 @@ _frag_application_actions_init (FragApplication *self)
                                          (const char *[]) { "<Control>n", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open",
                                          (const char *[]) { "<Control>o", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save-as",
+                                         (const char *[]) { "<Control><Shift>s", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.copy-code",
+                                         (const char *[]) { "<Control><Shift>c", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",

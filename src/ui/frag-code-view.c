@@ -30,6 +30,7 @@ struct _FragCodeView
   GtkLabel      *file_label;
   GtkDropDown   *file_chooser;
   GtkLabel      *language_label;
+  GtkButton     *copy_button;
   GtkSourceView *source_view;
 
   /* Owned */
@@ -351,6 +352,7 @@ frag_code_view_class_init (FragCodeViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FragCodeView, file_label);
   gtk_widget_class_bind_template_child (widget_class, FragCodeView, file_chooser);
   gtk_widget_class_bind_template_child (widget_class, FragCodeView, language_label);
+  gtk_widget_class_bind_template_child (widget_class, FragCodeView, copy_button);
   gtk_widget_class_bind_template_child (widget_class, FragCodeView, source_view);
   gtk_widget_class_bind_template_callback (widget_class, on_file_chooser_selected_cb);
 

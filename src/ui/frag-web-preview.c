@@ -29,6 +29,7 @@ struct _FragWebPreview
   AdwStatusPage *idle_page;
   AdwStatusPage *failed_page;
   GtkButton     *reload_button;
+  GtkButton     *open_in_browser_button;
 
   /* Owned by the stack, made on first map */
   WebKitWebView *web_view;
@@ -267,6 +268,27 @@ ensure_web_view (FragWebPreview *self)
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->web_view), "web");
 }
 
+/* The button activates the window's win.open-in-browser (the action its "open-external"
+ * toast uses too) with the sandbox's address: shown only while there is one. */
+static void
+update_open_in_browser_button (FragWebPreview *self)
+{
+  GtkActionable *button = GTK_ACTIONABLE (self->open_in_browser_button);
+
+  gtk_widget_set_visible (GTK_WIDGET (button), self->uri != NULL);
+  /* The action takes a string: never leave it named without a target. */
+  if (self->uri != NULL)
+    {
+      gtk_actionable_set_action_target_value (button, g_variant_new_string (self->uri));
+      gtk_actionable_set_action_name (button, "win.open-in-browser");
+    }
+  else
+    {
+      gtk_actionable_set_action_name (button, NULL);
+      gtk_actionable_set_action_target_value (button, NULL);
+    }
+}
+
 static void
 on_reload_button_clicked_cb (FragWebPreview *self,
                              GtkButton      *button)
@@ -287,6 +309,14 @@ frag_web_preview_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (frag_web_preview_parent_class)->map (widget);
 
   ensure_web_view (self);
+}
+
+GtkWidget *
+frag_web_preview_get_open_in_browser_button (FragWebPreview *self)
+{
+  g_return_val_if_fail (FRAG_IS_WEB_PREVIEW (self), NULL);
+
+  return GTK_WIDGET (self->open_in_browser_button);
 }
 
 GtkWidget *
@@ -321,6 +351,7 @@ frag_web_preview_load_uri (FragWebPreview *self,
   ensure_web_view (self);
   g_free (self->uri);
   self->uri = g_strdup (uri);
+  update_open_in_browser_button (self);
   webkit_web_view_load_uri (self->web_view, uri);
 }
 
@@ -330,6 +361,7 @@ frag_web_preview_clear (FragWebPreview *self)
   g_return_if_fail (FRAG_IS_WEB_PREVIEW (self));
 
   g_clear_pointer (&self->uri, g_free);
+  update_open_in_browser_button (self);
   gtk_stack_set_visible_child_name (self->stack, "idle");
   if (self->web_view != NULL)
     webkit_web_view_load_uri (self->web_view, "about:blank");
@@ -390,6 +422,7 @@ frag_web_preview_class_init (FragWebPreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FragWebPreview, idle_page);
   gtk_widget_class_bind_template_child (widget_class, FragWebPreview, failed_page);
   gtk_widget_class_bind_template_child (widget_class, FragWebPreview, reload_button);
+  gtk_widget_class_bind_template_child (widget_class, FragWebPreview, open_in_browser_button);
   gtk_widget_class_bind_template_callback (widget_class, on_reload_button_clicked_cb);
 }
 

@@ -28,5 +28,8 @@ void           frag_web_preview_load_uri     (FragWebPreview *self,
 void           frag_web_preview_clear        (FragWebPreview *self);
 /* The origin the preview currently allows (the last load_uri()), or NULL. */
 const char    *frag_web_preview_get_uri      (FragWebPreview *self);
+/* The "Open in Browser" button: visible while a sandbox URL is loaded, it activates
+ * win.open-in-browser with that URL. Borrowed. */
+GtkWidget     *frag_web_preview_get_open_in_browser_button (FragWebPreview *self);
 
 G_END_DECLS

@@ -172,6 +172,9 @@ update_actions (FragWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fix",
                                  ready && !busy && frag_conversation_get_can_fix (conversation));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-edit", ready && !busy && has_fragment);
+  /* Only a conversation the history holds can be exported: export reads it from there. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-project",
+                                 ready && frag_conversation_get_id (conversation) > 0);
   frag_run_panel_set_can_fix (frag_fragment_view_get_run_panel (self->fragment_view),
                               ready && frag_conversation_get_can_fix (conversation));
 }
@@ -290,6 +293,8 @@ install_conversation (FragWindow  *self,
   g_signal_connect_object (self->conversation, "notify::can-fix",
                            G_CALLBACK (on_state_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->conversation, "notify::can-retry",
+                           G_CALLBACK (on_state_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->conversation, "notify::id",
                            G_CALLBACK (on_state_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->conversation, "log",
                            G_CALLBACK (on_log_cb), self, G_CONNECT_SWAPPED);
@@ -535,8 +540,8 @@ frag_window_fix (GtkWidget  *widget,
 
 /* The fragment on screen with the editor's text: the files extension when it has one,
  * otherwise its single file_path + code. */
-static FragFragment *
-dup_edited_fragment (FragWindow *self)
+FragFragment *
+_frag_window_dup_edited_fragment (FragWindow *self)
 {
   FragFragment *shown = frag_fragment_view_get_fragment (self->fragment_view);
   FragCodeView *code_view = frag_fragment_view_get_code_view (self->fragment_view);
@@ -569,7 +574,7 @@ frag_window_run_edit (GtkWidget  *widget,
       || frag_fragment_view_get_fragment (self->fragment_view) == NULL)
     return;
 
-  edited = dup_edited_fragment (self);
+  edited = _frag_window_dup_edited_fragment (self);
   start_turn (self);
   frag_conversation_run_edit_async (self->conversation, edited, self->cancellable,
                                     on_turn_done_cb, self);

@@ -35,6 +35,7 @@ struct _FragWindow
   GSettings            *settings;
   GCancellable         *open_cancellable;     /* the open in progress, if any */
   GtkFileChooserNative *file_chooser;         /* while the Open dialog is up */
+  GtkFileChooserNative *save_chooser;         /* while Save As or Export is up */
   FragConversation     *conversation;         /* NULL until the history is open */
   GCancellable         *cancellable;          /* turns and setup; cancelled in dispose */
   gboolean              creating;             /* a conversation is being made (E2B key lookup) */
@@ -42,6 +43,12 @@ struct _FragWindow
 
 void _frag_window_class_actions_init        (FragWindowClass *klass);
 void _frag_window_class_conversation_init   (FragWindowClass *klass);
+/* frag-window-export.c: Save Fragment As…, Export Project…, Copy Code */
+void _frag_window_class_export_init         (FragWindowClass *klass);
+void _frag_window_update_export_actions     (FragWindow      *self);
+void _frag_window_export_dispose            (FragWindow      *self);
+/* The fragment shown, with the editor's text (the user's unsaved edits). New reference. */
+FragFragment *_frag_window_dup_edited_fragment (FragWindow   *self);
 void _frag_window_conversation_init         (FragWindow      *self);
 void _frag_window_conversation_dispose      (FragWindow      *self);
 /* frag-window-lifecycle.c */

@@ -366,6 +366,7 @@ on_fragment_view_state_cb (FragWindow       *self,
 
   /* Code and Preview only mean something while a fragment is on screen. */
   gtk_widget_set_visible (GTK_WIDGET (self->view_switcher), state == FRAG_FRAGMENT_VIEW_FRAGMENT);
+  _frag_window_update_export_actions (self);
 }
 
 static void
@@ -482,6 +483,7 @@ frag_window_dispose (GObject *object)
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
   g_clear_object (&self->file_chooser);
+  _frag_window_export_dispose (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FRAG_TYPE_WINDOW);
 
@@ -539,6 +541,7 @@ frag_window_class_init (FragWindowClass *klass)
 
   _frag_window_class_actions_init (klass);
   _frag_window_class_conversation_init (klass);
+  _frag_window_class_export_init (klass);
 
   g_type_ensure (FRAG_TYPE_FRAGMENT_VIEW);
   g_type_ensure (FRAG_TYPE_CHAT_VIEW);
@@ -562,6 +565,9 @@ frag_window_init (FragWindow *self)
   adw_view_switcher_set_stack (self->view_switcher,
                                frag_fragment_view_get_pages (self->fragment_view));
   gtk_widget_set_visible (GTK_WIDGET (self->view_switcher), FALSE);
+  _frag_window_update_export_actions (self);
+  /* Enabled once the conversation is in the history (frag-window-conversation.c). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-project", FALSE);
 
   g_signal_connect_object (frag_fragment_view_get_web_preview (self->fragment_view),
                            "open-external", G_CALLBACK (on_preview_open_external_cb), self,

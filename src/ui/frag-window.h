@@ -31,6 +31,30 @@ void              frag_window_open_file_async    (FragWindow           *self,
 gboolean          frag_window_open_file_finish   (FragWindow           *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+/* Writes the fragment shown, with the editor's unsaved edits, as fragment JSON to file
+ * (replacing it), without blocking. The window shows the outcome in a toast; the callback
+ * gets the same error. FRAG_FRAGMENT_ERROR_MISSING_FIELD when no fragment is shown. */
+void              frag_window_save_fragment_async  (FragWindow         *self,
+                                                    GFile              *file,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean          frag_window_save_fragment_finish (FragWindow         *self,
+                                                    GAsyncResult       *result,
+                                                    GError            **error);
+/* Exports the stored conversation's latest version as a runnable project into folder
+ * (frag_history_export_conversation_async()); a toast tells the outcome.
+ * FRAG_HISTORY_ERROR_NOT_FOUND when the conversation is not in the history yet. */
+void              frag_window_export_project_async  (FragWindow         *self,
+                                                     GFile              *folder,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+gboolean          frag_window_export_project_finish (FragWindow         *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
+/* Puts the text of the file on screen in the editor on the clipboard. */
+void              frag_window_copy_code          (FragWindow           *self);
 /* TRUE while the window shows no fragment and is not opening one. */
 gboolean          frag_window_is_empty           (FragWindow           *self);
 /* Takes ownership of toast, as adw_toast_overlay_add_toast() does. */

@@ -525,6 +525,260 @@ test_window_remembers_history_sidebar (void)
   g_settings_reset (settings, "window-height");
 }
 
+/* ---- Save Fragment As…, Export Project…, Copy Code, Open in Browser ---------------- */
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+static void
+on_result_cb (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* Whether a win.* action is enabled, as a button bound to it shows: the code view's Copy
+ * button is lent the action for a moment (widget-class actions have no public getter). */
+static gboolean
+action_enabled (FragWindow *window,
+                const char *action_name)
+{
+  FragCodeView *code_view = frag_fragment_view_get_code_view (frag_window_get_fragment_view (window));
+  GtkWidget *button = (GtkWidget *)gtk_widget_get_template_child (GTK_WIDGET (code_view), FRAG_TYPE_CODE_VIEW,
+                                                                   "copy_button");
+  g_autofree char *previous = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)));
+  gboolean enabled;
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  enabled = gtk_widget_get_sensitive (button);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), previous);
+
+  return enabled;
+}
+
+/* Saves the window's fragment to file and waits; returns the error, or NULL. */
+static GError *
+save_fragment (FragWindow *window,
+               GFile      *file)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  frag_window_save_fragment_async (window, file, NULL, on_result_cb, &result);
+  g_assert_true (ui_test_wait_for (result_arrived, &result, 10000));
+  ok = frag_window_save_fragment_finish (window, result, &error);
+  g_assert_true (ok == (error == NULL));
+
+  return error;
+}
+
+static void
+test_window_save_fragment (void)
+{
+  FragWindow *window = new_window ();
+  FragCodeView *code_view = frag_fragment_view_get_code_view (frag_window_get_fragment_view (window));
+  GtkTextBuffer *buffer;
+  g_autofree char *dir = g_dir_make_tmp ("frag-save-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "damped-sine.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(FragFragment) saved = NULL;
+  FragFragment *shown;
+  g_autofree char *contents = NULL;
+  gsize length;
+  g_autoptr(GError) error = NULL;
+  GtkTextIter end;
+
+  /* Nothing on screen: nothing to save, and the action is off. */
+  g_assert_false (action_enabled (window, "win.save-as"));
+  error = save_fragment (window, file);
+  g_assert_error (error, FRAG_FRAGMENT_ERROR, FRAG_FRAGMENT_ERROR_MISSING_FIELD);
+  g_assert_false (g_file_query_exists (file, NULL));
+  g_clear_error (&error);
+
+  error = open_fixture (window, "hello-plot.json");
+  g_assert_no_error (error);
+  shown = frag_fragment_view_get_fragment (frag_window_get_fragment_view (window));
+
+  /* An unsaved edit in the editor goes into the file. */
+  buffer = GTK_TEXT_BUFFER (frag_code_view_get_buffer (code_view));
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "print(\"edited\")\n", -1);
+
+  error = save_fragment (window, file);
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  saved = frag_fragment_new_from_data (contents, length, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (frag_fragment_get_code (saved), "plt.show()\nprint(\"edited\")\n"));
+  g_assert_cmpstr (frag_fragment_get_code (saved), !=, frag_fragment_get_code (shown));
+  g_assert_cmpstr (frag_fragment_get_title (saved), ==, "Damped sine wave");
+  g_assert_cmpstr (frag_fragment_get_description (saved), ==, frag_fragment_get_description (shown));
+  g_assert_cmpstr (frag_fragment_get_commentary (saved), ==, frag_fragment_get_commentary (shown));
+  g_assert_cmpstr (frag_fragment_get_template (saved), ==, "code-interpreter-v1");
+  g_assert_cmpstr (frag_fragment_get_file_path (saved), ==, "script.py");
+  g_assert_cmpint (frag_fragment_get_port (saved), ==, FRAG_FRAGMENT_NO_PORT);
+  g_assert_false (frag_fragment_get_has_additional_dependencies (saved));
+  g_assert_cmpstr (frag_fragment_get_install_dependencies_command (saved), ==, "");
+  /* Saving did not change the fragment shown: the edit stays an edit. */
+  g_assert_false (g_str_has_suffix (frag_fragment_get_code (shown), "print(\"edited\")\n"));
+  /* The editor's text is the saved code. */
+  {
+    g_autofree char *text = buffer_text (window);
+
+    g_assert_cmpstr (text, ==, frag_fragment_get_code (saved));
+  }
+
+  ui_test_remove_tree (folder);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_save_fragment_unwritable (void)
+{
+  FragWindow *window = new_window ();
+  g_autofree char *dir = g_dir_make_tmp ("frag-save-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "no-such-folder", "fragment.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+
+  error = open_fixture (window, "hello-plot.json");
+  g_assert_no_error (error);
+  g_assert_true (action_enabled (window, "win.save-as"));
+  g_assert_true (action_enabled (window, "win.copy-code"));
+
+  error = save_fragment (window, file);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_false (g_file_query_exists (file, NULL));
+  /* The window is still fine and still shows the fragment. */
+  assert_shows_damped_sine (window);
+
+  ui_test_remove_tree (folder);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_export_needs_stored_conversation (void)
+{
+  FragWindow *window = new_window ();
+  g_autofree char *dir = g_dir_make_tmp ("frag-export-XXXXXX", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GFile) readme = g_file_get_child (folder, "README.md");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  error = open_fixture (window, "hello-plot.json");
+  g_assert_no_error (error);
+  /* An opened file is not a stored conversation: nothing to export. */
+  g_assert_false (action_enabled (window, "win.export-project"));
+
+  frag_window_export_project_async (window, folder, NULL, on_result_cb, &result);
+  g_assert_true (ui_test_wait_for (result_arrived, &result, 10000));
+  g_assert_false (frag_window_export_project_finish (window, result, &error));
+  g_assert_error (error, FRAG_HISTORY_ERROR, FRAG_HISTORY_ERROR_NOT_FOUND);
+  g_assert_false (g_file_query_exists (readme, NULL));
+
+  ui_test_remove_tree (folder);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *text;
+} ClipboardWait;
+
+static void
+on_clipboard_text_cb (GObject      *source_object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ClipboardWait *wait = user_data;
+  g_autoptr(GError) error = NULL;
+
+  wait->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source_object), result, &error);
+  g_assert_no_error (error);
+  wait->done = TRUE;
+}
+
+static gboolean
+clipboard_read (gpointer data)
+{
+  return ((ClipboardWait *)data)->done;
+}
+
+static void
+test_window_copy_code (void)
+{
+  FragWindow *window = new_window ();
+  FragCodeView *code_view = frag_fragment_view_get_code_view (frag_window_get_fragment_view (window));
+  GtkTextBuffer *buffer;
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  ClipboardWait wait = { FALSE, NULL };
+  GtkTextIter start;
+
+  g_assert_false (action_enabled (window, "win.copy-code"));
+
+  error = open_fixture (window, "hello-plot.json");
+  g_assert_no_error (error);
+  buffer = GTK_TEXT_BUFFER (frag_code_view_get_buffer (code_view));
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  gtk_text_buffer_insert (buffer, &start, "# mine\n", -1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-code", NULL));
+  gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text_cb, &wait);
+  g_assert_true (ui_test_wait_for (clipboard_read, &wait, 10000));
+
+  text = buffer_text (window);
+  g_assert_true (g_str_has_prefix (text, "# mine\nimport numpy"));
+  g_assert_cmpstr (wait.text, ==, text);
+  g_free (wait.text);
+
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.copy-code");
+    g_auto(GStrv) save_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.save-as");
+
+    g_assert_cmpstr (accels[0], ==, "<Shift><Control>c");
+    g_assert_cmpstr (save_accels[0], ==, "<Shift><Control>s");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_preview_open_in_browser_button (void)
+{
+  FragWindow *window = new_window ();
+  FragWebPreview *preview = frag_fragment_view_get_web_preview (frag_window_get_fragment_view (window));
+  GtkWidget *button = frag_web_preview_get_open_in_browser_button (preview);
+  GVariant *target;
+
+  g_assert_false (gtk_widget_get_visible (button));
+
+  /* A closed loopback port: nothing answers, and no browser is launched. */
+  frag_web_preview_load_uri (preview, "http://127.0.0.1:9/");
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.open-in-browser");
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button));
+  g_assert_nonnull (target);
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "http://127.0.0.1:9/");
+
+  frag_web_preview_clear (preview);
+  g_assert_false (gtk_widget_get_visible (button));
+  g_assert_null (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -554,6 +808,13 @@ main (int   argc,
   g_test_add_func ("/ui/window/destroyed-during-open", test_window_destroyed_during_open);
   g_test_add_func ("/ui/window/preview-is-lazy", test_window_preview_is_lazy);
   g_test_add_func ("/ui/window/keeps-size", test_window_keeps_size);
+  g_test_add_func ("/ui/window/save-fragment", test_window_save_fragment);
+  g_test_add_func ("/ui/window/save-fragment-unwritable", test_window_save_fragment_unwritable);
+  g_test_add_func ("/ui/window/export-needs-stored-conversation",
+                   test_window_export_needs_stored_conversation);
+  g_test_add_func ("/ui/window/copy-code", test_window_copy_code);
+  g_test_add_func ("/ui/window/preview-open-in-browser-button",
+                   test_window_preview_open_in_browser_button);
   g_test_add_func ("/ui/application/about", test_application_about);
   g_test_add_func ("/ui/application/bad-user-templates", test_application_bad_user_templates);
 
