@@ -9,7 +9,7 @@
 
 #include <libsoup/soup.h>
 
-#include "frag-provider.h"
+#include "frag-http-provider.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 
 #define FRAG_TYPE_ANTHROPIC_PROVIDER (frag_anthropic_provider_get_type ())
 
-G_DECLARE_FINAL_TYPE (FragAnthropicProvider, frag_anthropic_provider, FRAG, ANTHROPIC_PROVIDER, GObject)
+G_DECLARE_FINAL_TYPE (FragAnthropicProvider, frag_anthropic_provider, FRAG, ANTHROPIC_PROVIDER, FragHttpProvider)
 
 /* Sent when the request sets no max tokens (the API requires a value); every current
  * Claude model accepts it. */

@@ -23,17 +23,10 @@
 
 struct _FragGeminiProvider
 {
-  GObject      parent_instance;
-
-  SoupSession *session;
-  char        *base_url;
+  FragHttpProvider parent_instance;
 };
 
-static void frag_gemini_provider_iface_init (FragProviderInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (FragGeminiProvider, frag_gemini_provider, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (FRAG_TYPE_PROVIDER,
-                                                      frag_gemini_provider_iface_init))
+G_DEFINE_FINAL_TYPE (FragGeminiProvider, frag_gemini_provider, FRAG_TYPE_HTTP_PROVIDER)
 
 /* The OpenAPI 3.0 subset responseSchema takes (spec §4.3); anything else is dropped
  * here rather than silently ignored there. */
@@ -447,54 +440,33 @@ static const FragLlmDecoderFuncs decoder_funcs = {
 };
 
 static void
-stream_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+frag_gemini_provider_generate (FragHttpProvider *provider,
+                               FragLlmRequest   *request,
+                               FragGeneration   *generation,
+                               GTask            *task)
 {
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!frag_llm_stream_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-frag_gemini_provider_generate_async (FragProvider        *provider,
-                                     FragLlmRequest      *request,
-                                     FragGeneration      *generation,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  FragGeminiProvider *self = FRAG_GEMINI_PROVIDER (provider);
-  g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) message = NULL;
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
   g_autofree char *body = NULL;
   const char *model = frag_llm_request_get_model_id (request);
   const char *api_key = frag_llm_request_get_api_key (request);
-  FragLlmStreamOptions options = { 0 };
   GError *error = NULL;
   Decoder *decoder;
   gsize length = 0;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, frag_gemini_provider_generate_async);
 
   /* Ids with a '/' are already paths (E2B Fragments' "models/gemini-…"). Always alt=sse:
    * without it the endpoint streams one JSON array instead (spec §4.1). */
   path = g_strdup_printf ("%s%s:streamGenerateContent?alt=sse",
                           strchr (model, '/') != NULL ? "" : "models/", model);
-  url = frag_llm_join_url (self->base_url, path);
+  url = frag_llm_join_url (frag_http_provider_get_base_url (provider), path);
   body = build_body (request, &length);
   message = frag_llm_new_json_post (url, body, length, &error);
   if (message == NULL)
     {
       g_prefix_error (&error, "%s: ", PROVIDER_NAME);
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
 
@@ -509,48 +481,15 @@ frag_gemini_provider_generate_async (FragProvider        *provider,
   decoder->generation = g_object_ref (generation);
   decoder->stray = g_string_new (NULL);
 
-  options.provider_name = PROVIDER_NAME;
-  options.api_key = api_key;
-  options.stall_timeout_ms = frag_llm_request_get_stall_timeout (request);
-  options.expect_event_stream = TRUE;
-
-  frag_llm_stream_async (self->session, message, generation, &options,
-                         &decoder_funcs, decoder, decoder_free,
-                         cancellable, stream_cb, g_steal_pointer (&task));
-}
-
-static gboolean
-frag_gemini_provider_generate_finish (FragProvider  *provider,
-                                      GAsyncResult  *result,
-                                      GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, provider), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-frag_gemini_provider_iface_init (FragProviderInterface *iface)
-{
-  iface->generate_async = frag_gemini_provider_generate_async;
-  iface->generate_finish = frag_gemini_provider_generate_finish;
-}
-
-static void
-frag_gemini_provider_finalize (GObject *object)
-{
-  FragGeminiProvider *self = (FragGeminiProvider *)object;
-
-  g_clear_object (&self->session);
-  g_free (self->base_url);
-
-  G_OBJECT_CLASS (frag_gemini_provider_parent_class)->finalize (object);
+  frag_http_provider_stream (provider, task, message, request, generation,
+                             PROVIDER_NAME, TRUE,
+                             &decoder_funcs, decoder, decoder_free);
 }
 
 static void
 frag_gemini_provider_class_init (FragGeminiProviderClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = frag_gemini_provider_finalize;
+  FRAG_HTTP_PROVIDER_CLASS (klass)->generate = frag_gemini_provider_generate;
 }
 
 static void
@@ -562,13 +501,11 @@ FragGeminiProvider *
 frag_gemini_provider_new (SoupSession *session,
                           const char  *base_url)
 {
-  FragGeminiProvider *self;
-
   g_return_val_if_fail (session == NULL || SOUP_IS_SESSION (session), NULL);
   g_return_val_if_fail (base_url != NULL, NULL);
 
-  self = g_object_new (FRAG_TYPE_GEMINI_PROVIDER, NULL);
-  self->session = session != NULL ? g_object_ref (session) : frag_llm_session_new ();
-  self->base_url = g_strdup (base_url);
-  return self;
+  return g_object_new (FRAG_TYPE_GEMINI_PROVIDER,
+                       "session", session,
+                       "base-url", base_url,
+                       NULL);
 }

@@ -9,7 +9,7 @@
 
 #include <libsoup/soup.h>
 
-#include "frag-provider.h"
+#include "frag-http-provider.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 
 #define FRAG_TYPE_GEMINI_PROVIDER (frag_gemini_provider_get_type ())
 
-G_DECLARE_FINAL_TYPE (FragGeminiProvider, frag_gemini_provider, FRAG, GEMINI_PROVIDER, GObject)
+G_DECLARE_FINAL_TYPE (FragGeminiProvider, frag_gemini_provider, FRAG, GEMINI_PROVIDER, FragHttpProvider)
 
 /* base_url is the part before /models, e.g.
  * https://generativelanguage.googleapis.com/v1beta. session may be NULL. */

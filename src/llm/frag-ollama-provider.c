@@ -21,17 +21,10 @@
 
 struct _FragOllamaProvider
 {
-  GObject      parent_instance;
-
-  SoupSession *session;
-  char        *base_url;
+  FragHttpProvider parent_instance;
 };
 
-static void frag_ollama_provider_iface_init (FragProviderInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (FragOllamaProvider, frag_ollama_provider, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (FRAG_TYPE_PROVIDER,
-                                                      frag_ollama_provider_iface_init))
+G_DEFINE_FINAL_TYPE (FragOllamaProvider, frag_ollama_provider, FRAG_TYPE_HTTP_PROVIDER)
 
 char *
 frag_ollama_base_url_from_host (const char *host)
@@ -286,47 +279,26 @@ static const FragLlmDecoderFuncs decoder_funcs = {
 };
 
 static void
-stream_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+frag_ollama_provider_generate (FragHttpProvider *provider,
+                               FragLlmRequest   *request,
+                               FragGeneration   *generation,
+                               GTask            *task)
 {
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!frag_llm_stream_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-frag_ollama_provider_generate_async (FragProvider        *provider,
-                                     FragLlmRequest      *request,
-                                     FragGeneration      *generation,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  FragOllamaProvider *self = FRAG_OLLAMA_PROVIDER (provider);
-  g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) message = NULL;
   g_autofree char *url = NULL;
   g_autofree char *body = NULL;
-  FragLlmStreamOptions options = { 0 };
   GError *error = NULL;
   Decoder *decoder;
   gsize length = 0;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, frag_ollama_provider_generate_async);
-
-  url = frag_llm_join_url (self->base_url, "api/chat");
+  url = frag_llm_join_url (frag_http_provider_get_base_url (provider), "api/chat");
   body = build_body (request, &length);
   message = frag_llm_new_json_post (url, body, length, &error);
   if (message == NULL)
     {
       g_prefix_error (&error, "%s: ", PROVIDER_NAME);
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
   soup_message_headers_replace (soup_message_get_request_headers (message),
@@ -337,48 +309,15 @@ frag_ollama_provider_generate_async (FragProvider        *provider,
   decoder->parser = json_parser_new_immutable ();
   decoder->generation = g_object_ref (generation);
 
-  options.provider_name = PROVIDER_NAME;
-  options.api_key = frag_llm_request_get_api_key (request);
-  options.stall_timeout_ms = frag_llm_request_get_stall_timeout (request);
-  options.expect_event_stream = FALSE;
-
-  frag_llm_stream_async (self->session, message, generation, &options,
-                         &decoder_funcs, decoder, decoder_free,
-                         cancellable, stream_cb, g_steal_pointer (&task));
-}
-
-static gboolean
-frag_ollama_provider_generate_finish (FragProvider  *provider,
-                                      GAsyncResult  *result,
-                                      GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, provider), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-frag_ollama_provider_iface_init (FragProviderInterface *iface)
-{
-  iface->generate_async = frag_ollama_provider_generate_async;
-  iface->generate_finish = frag_ollama_provider_generate_finish;
-}
-
-static void
-frag_ollama_provider_finalize (GObject *object)
-{
-  FragOllamaProvider *self = (FragOllamaProvider *)object;
-
-  g_clear_object (&self->session);
-  g_free (self->base_url);
-
-  G_OBJECT_CLASS (frag_ollama_provider_parent_class)->finalize (object);
+  frag_http_provider_stream (provider, task, message, request, generation,
+                             PROVIDER_NAME, FALSE,
+                             &decoder_funcs, decoder, decoder_free);
 }
 
 static void
 frag_ollama_provider_class_init (FragOllamaProviderClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = frag_ollama_provider_finalize;
+  FRAG_HTTP_PROVIDER_CLASS (klass)->generate = frag_ollama_provider_generate;
 }
 
 static void
@@ -390,13 +329,11 @@ FragOllamaProvider *
 frag_ollama_provider_new (SoupSession *session,
                           const char  *base_url)
 {
-  FragOllamaProvider *self;
-
   g_return_val_if_fail (session == NULL || SOUP_IS_SESSION (session), NULL);
   g_return_val_if_fail (base_url != NULL, NULL);
 
-  self = g_object_new (FRAG_TYPE_OLLAMA_PROVIDER, NULL);
-  self->session = session != NULL ? g_object_ref (session) : frag_llm_session_new ();
-  self->base_url = g_strdup (base_url);
-  return self;
+  return g_object_new (FRAG_TYPE_OLLAMA_PROVIDER,
+                       "session", session,
+                       "base-url", base_url,
+                       NULL);
 }

@@ -9,7 +9,7 @@
 
 #include <libsoup/soup.h>
 
-#include "frag-provider.h"
+#include "frag-http-provider.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 
 #define FRAG_TYPE_OLLAMA_PROVIDER (frag_ollama_provider_get_type ())
 
-G_DECLARE_FINAL_TYPE (FragOllamaProvider, frag_ollama_provider, FRAG, OLLAMA_PROVIDER, GObject)
+G_DECLARE_FINAL_TYPE (FragOllamaProvider, frag_ollama_provider, FRAG, OLLAMA_PROVIDER, FragHttpProvider)
 
 #define FRAG_OLLAMA_DEFAULT_BASE_URL "http://127.0.0.1:11434"
 /* Ollama's default context (4k tokens on small GPUs) cuts a long system prompt. */

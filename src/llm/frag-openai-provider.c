@@ -22,20 +22,14 @@
 
 struct _FragOpenaiProvider
 {
-  GObject               parent_instance;
+  FragHttpProvider      parent_instance;
 
-  SoupSession          *session;
   FragOpenaiFlavor      flavor;
   FragOpenaiOutputMode  mode;
   char                 *name;
-  char                 *base_url;
 };
 
-static void frag_openai_provider_iface_init (FragProviderInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (FragOpenaiProvider, frag_openai_provider, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (FRAG_TYPE_PROVIDER,
-                                                      frag_openai_provider_iface_init))
+G_DEFINE_FINAL_TYPE (FragOpenaiProvider, frag_openai_provider, FRAG_TYPE_HTTP_PROVIDER)
 
 /* What each flavour accepts (spec §2, §6, §7). */
 typedef struct
@@ -611,48 +605,28 @@ static const FragLlmDecoderFuncs decoder_funcs = {
 };
 
 static void
-stream_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!frag_llm_stream_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-frag_openai_provider_generate_async (FragProvider        *provider,
-                                     FragLlmRequest      *request,
-                                     FragGeneration      *generation,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
+frag_openai_provider_generate (FragHttpProvider *provider,
+                               FragLlmRequest   *request,
+                               FragGeneration   *generation,
+                               GTask            *task)
 {
   FragOpenaiProvider *self = FRAG_OPENAI_PROVIDER (provider);
-  g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) message = NULL;
   g_autofree char *url = NULL;
   g_autofree char *body = NULL;
   const char *api_key = frag_llm_request_get_api_key (request);
-  FragLlmStreamOptions options = { 0 };
   GError *error = NULL;
   Decoder *decoder;
   gsize length = 0;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, frag_openai_provider_generate_async);
-
-  url = frag_llm_join_url (self->base_url, "chat/completions");
+  url = frag_llm_join_url (frag_http_provider_get_base_url (provider), "chat/completions");
   body = build_body (self, request, &length);
   message = frag_llm_new_json_post (url, body, length, &error);
   if (message == NULL)
     {
       g_prefix_error (&error, "%s: ", self->name);
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
 
@@ -675,31 +649,9 @@ frag_openai_provider_generate_async (FragProvider        *provider,
   decoder->provider_name = g_strdup (self->name);
   decoder->tool_index = -1;
 
-  options.provider_name = self->name;
-  options.api_key = api_key;
-  options.stall_timeout_ms = frag_llm_request_get_stall_timeout (request);
-  options.expect_event_stream = TRUE;
-
-  frag_llm_stream_async (self->session, message, generation, &options,
-                         &decoder_funcs, decoder, decoder_free,
-                         cancellable, stream_cb, g_steal_pointer (&task));
-}
-
-static gboolean
-frag_openai_provider_generate_finish (FragProvider  *provider,
-                                      GAsyncResult  *result,
-                                      GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, provider), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-frag_openai_provider_iface_init (FragProviderInterface *iface)
-{
-  iface->generate_async = frag_openai_provider_generate_async;
-  iface->generate_finish = frag_openai_provider_generate_finish;
+  frag_http_provider_stream (provider, task, message, request, generation,
+                             self->name, TRUE,
+                             &decoder_funcs, decoder, decoder_free);
 }
 
 static void
@@ -707,9 +659,7 @@ frag_openai_provider_finalize (GObject *object)
 {
   FragOpenaiProvider *self = (FragOpenaiProvider *)object;
 
-  g_clear_object (&self->session);
   g_free (self->name);
-  g_free (self->base_url);
 
   G_OBJECT_CLASS (frag_openai_provider_parent_class)->finalize (object);
 }
@@ -718,6 +668,7 @@ static void
 frag_openai_provider_class_init (FragOpenaiProviderClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = frag_openai_provider_finalize;
+  FRAG_HTTP_PROVIDER_CLASS (klass)->generate = frag_openai_provider_generate;
 }
 
 static void
@@ -737,11 +688,12 @@ frag_openai_provider_new (SoupSession      *session,
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (base_url != NULL, NULL);
 
-  self = g_object_new (FRAG_TYPE_OPENAI_PROVIDER, NULL);
-  self->session = session != NULL ? g_object_ref (session) : frag_llm_session_new ();
+  self = g_object_new (FRAG_TYPE_OPENAI_PROVIDER,
+                       "session", session,
+                       "base-url", base_url,
+                       NULL);
   self->flavor = flavor;
   self->name = g_strdup (name);
-  self->base_url = g_strdup (base_url);
   return self;
 }
 
@@ -750,7 +702,7 @@ frag_openai_provider_get_base_url (FragOpenaiProvider *self)
 {
   g_return_val_if_fail (FRAG_IS_OPENAI_PROVIDER (self), NULL);
 
-  return self->base_url;
+  return frag_http_provider_get_base_url (FRAG_HTTP_PROVIDER (self));
 }
 
 void

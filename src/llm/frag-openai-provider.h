@@ -9,7 +9,7 @@
 
 #include <libsoup/soup.h>
 
-#include "frag-provider.h"
+#include "frag-http-provider.h"
 
 G_BEGIN_DECLS
 
@@ -42,7 +42,7 @@ typedef enum
 
 #define FRAG_TYPE_OPENAI_PROVIDER (frag_openai_provider_get_type ())
 
-G_DECLARE_FINAL_TYPE (FragOpenaiProvider, frag_openai_provider, FRAG, OPENAI_PROVIDER, GObject)
+G_DECLARE_FINAL_TYPE (FragOpenaiProvider, frag_openai_provider, FRAG, OPENAI_PROVIDER, FragHttpProvider)
 
 /* name is for messages ("OpenAI", "Groq"…); base_url is the part before
  * /chat/completions, e.g. https://api.openai.com/v1. session may be NULL. */
